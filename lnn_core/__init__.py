@@ -1,0 +1,25 @@
+"""Liquid Lab engine: reservoirs, liquid neurons, readouts and diagnostics.
+
+Pure Python over NumPy/SciPy/scikit-learn; never imports Streamlit.
+
+>>> import lnn_core
+>>> res = lnn_core.make_reservoir(50, 1, spectral_radius=0.9, seed=0)
+>>> res.W.shape, res.W_in.shape
+((50, 50), (50, 1))
+"""
+
+from .cells import CELL_DEFAULTS
+from .errors import DataError
+from .estimators import EchoStateClassifier, EchoStateRegressor
+from .metrics import (accuracy, confusion_matrix, echo_state_check, memory_capacity, nrmse,
+                      valid_time)
+from .readout import RidgeAccumulator, pinv_readout, ridge_solve
+from .reservoir import CELLS, Reservoir, make_reservoir
+from .states import POOLINGS, collect_features, run_states
+
+__all__ = [
+    "CELLS", "CELL_DEFAULTS", "POOLINGS", "DataError", "EchoStateClassifier",
+    "EchoStateRegressor", "Reservoir", "RidgeAccumulator", "accuracy", "collect_features",
+    "confusion_matrix", "echo_state_check", "make_reservoir", "memory_capacity", "nrmse",
+    "pinv_readout", "ridge_solve", "run_states", "valid_time",
+]

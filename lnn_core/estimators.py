@@ -1,0 +1,379 @@
+"""scikit-learn estimators: a reservoir with a trained ridge readout.
+
+``EchoStateClassifier`` reads each sample as a sequence and classifies it from
+pooled states; ``EchoStateRegressor`` maps a time series, step by step, to
+aligned targets and can run closed-loop to generate a series on its own.
+Both follow scikit-learn's conventions, so they work in ``Pipeline``,
+``GridSearchCV`` and ``cross_val_score``.
+"""
+
+import time
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from ._validation import check_choice, check_int, check_number
+from .errors import DataError
+from .readout import RidgeAccumulator
+from .reservoir import make_reservoir
+from .states import POOLINGS, as_sequences, collect_features, free_run
+
+__all__ = ["EchoStateClassifier", "EchoStateRegressor"]
+
+# Samples per block when streaming features into the normal equations.
+_BLOCK = 2048
+
+
+class _ReservoirParams:
+    """Parameters shared by both estimators and the reservoir they build."""
+
+    def _build_reservoir(self, n_inputs):
+        check_number("ridge", self.ridge, low=0)
+        options = {} if self.cell_options is None else dict(self.cell_options)
+        return make_reservoir(
+            self.n_units, n_inputs, spectral_radius=self.spectral_radius, density=self.density,
+            input_scaling=self.input_scaling, bias_scaling=self.bias_scaling,
+            leak_rate=self.leak_rate, seed=self.random_state, cell=self.cell, **options)
+
+
+def _stream_ridge(reservoir, sequences, targets, pooling, progress, n_points=4):
+    """Accumulate the ridge normal equations block by block.
+
+    Parameters
+    ----------
+    sequences : ndarray of shape (n_samples, n_steps, n_inputs) or list
+    targets : ndarray of shape (n_samples, n_outputs)
+    """
+    n = len(sequences)
+    acc = None
+    for start in range(0, n, _BLOCK):
+        block = sequences[start:start + _BLOCK]
+
+        def block_progress(done, _total, start=start):
+            if progress is not None:
+                progress(start + done, n)
+
+        F = collect_features(reservoir, block, pooling, n_points=n_points, progress=block_progress)
+        if acc is None:
+            acc = RidgeAccumulator(F.shape[1], targets.shape[1])
+        acc.add(F, targets[start:start + _BLOCK])
+    return acc
+
+
+class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
+    """Sequence classifier: reservoir states, pooled, read out by ridge regression.
+
+    Each sample is a sequence ``u[0..T-1]`` read from a zero state with
+    ``x[t] = (1 - a) x[t-1] + a tanh(W_in u[t] + W x[t-1] + b)`` (for
+    ``cell="esn"``); the pooled states feed a ridge readout trained on one-hot
+    targets, and the class is the largest readout output.
+
+    Parameters
+    ----------
+    n_units : int, default 500
+        Reservoir neurons (>= 1).
+    spectral_radius : float, default 0.9
+        Largest absolute eigenvalue of the recurrent matrix (>= 0).
+    density : float, default 0.1
+        Fraction of nonzero recurrent weights, in [0, 1].
+    input_scaling : float, default 0.5
+        Input weights uniform in ``[-input_scaling, input_scaling]``.
+    bias_scaling : float, default 0.2
+        Biases uniform in ``[-bias_scaling, bias_scaling]``.
+    leak_rate : float, default 1.0
+        ``a`` in (0, 1].
+    ridge : float, default 1e-4
+        L2 penalty of the readout (>= 0); the intercept is not penalised.
+    pooling : {"last", "mean", "mean+last", "points"}, default "mean+last"
+        How states become features, see :func:`lnn_core.states.collect_features`.
+    n_steps : int or None, default None
+        For 2-D ``X`` of shape (n_samples, n_features): split each row into
+        ``n_steps`` steps of ``n_features / n_steps`` inputs (flattened MNIST
+        with ``n_steps=28`` is read row by row).  ``None``: one input per step.
+    n_points : int, default 4
+        Steps sampled by ``pooling="points"``.
+    cell : {"esn", "ltc", "cfc"}, default "esn"
+        Neuron type, see :mod:`lnn_core.cells`.
+    cell_options : dict or None, default None
+        Options of the cell (``tau_range``, ``reversal_range``, ``step``,
+        ``unfolds`` for LTC; ``time`` for CfC).
+    random_state : int or None, default 0
+        Seed of all reservoir weights.
+
+    Attributes
+    ----------
+    reservoir_ : Reservoir
+        With ``W``, ``W_in``, ``bias`` and ``eigenvalues``.
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (n_features, n_classes)
+    intercept_ : ndarray of shape (n_classes,)
+    n_features_in_ : int
+        Only when fitted on a 2-D array.
+    n_inputs_ : int
+        Input channels per step.
+    fit_time_ : float
+        Seconds spent in ``fit``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = EchoStateClassifier(n_units=200, n_steps=8).fit(X[:1000] / 16, y[:1000])
+    >>> clf.score(X[1000:] / 16, y[1000:]) > 0.9
+    True
+    """
+
+    def __init__(self, n_units=500, spectral_radius=0.9, density=0.1, input_scaling=0.5,
+                 bias_scaling=0.2, leak_rate=1.0, ridge=1e-4, pooling="mean+last", n_steps=None,
+                 n_points=4, cell="esn", cell_options=None, random_state=0):
+        self.n_units = n_units
+        self.spectral_radius = spectral_radius
+        self.density = density
+        self.input_scaling = input_scaling
+        self.bias_scaling = bias_scaling
+        self.leak_rate = leak_rate
+        self.ridge = ridge
+        self.pooling = pooling
+        self.n_steps = n_steps
+        self.n_points = n_points
+        self.cell = cell
+        self.cell_options = cell_options
+        self.random_state = random_state
+
+    def _sequences(self, X, reset):
+        """Turn ``X`` into sequences, validating against what ``fit`` saw."""
+        if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 3):
+            if not reset and getattr(self, "n_features_in_", None) is not None:
+                raise DataError(f"this model was fitted on 2-D rows of {self.n_features_in_} "
+                                "features; pass the same layout")
+            seqs = as_sequences(X)
+            if reset:
+                self.n_features_in_ = None
+            return seqs
+        X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
+        n_steps = X.shape[1] if self.n_steps is None else check_int("n_steps", self.n_steps, low=1)
+        if X.shape[1] % n_steps:
+            raise ValueError(f"n_steps={n_steps} must divide the {X.shape[1]} features of each "
+                             "row (each step gets the same number of inputs)")
+        return X.reshape(X.shape[0], n_steps, X.shape[1] // n_steps).astype(np.float32)
+
+    def fit(self, X, y, progress=None):
+        """Fit the readout.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_steps, n_inputs), list of ndarrays
+            of shape (n_steps_i, n_inputs), or ndarray of shape
+            (n_samples, n_features) split by ``n_steps``.
+        y : array-like of shape (n_samples,)
+        progress : callable, optional
+            ``progress(done, total)`` in samples while states are collected.
+
+        Returns
+        -------
+        self
+        """
+        start = time.perf_counter()
+        check_choice("pooling", self.pooling, POOLINGS[:-1])
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        seqs = self._sequences(X, reset=True)
+        y = column_or_1d(y, warn=True)
+        if len(y) != len(seqs):
+            raise ValueError(f"X has {len(seqs)} samples but y has {len(y)} labels")
+        check_classification_targets(y)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"a classifier needs at least 2 classes, found 1 class "
+                             f"({self.classes_[0]!r}) in {len(y)} sample(s)")
+        self.n_inputs_ = seqs[0].shape[-1]
+        self.reservoir_ = self._build_reservoir(self.n_inputs_)
+        targets = np.eye(len(self.classes_))[encoded]                # one-hot, (n, n_classes)
+        acc = _stream_ridge(self.reservoir_, seqs, targets, self.pooling, progress, self.n_points)
+        self.coef_, self.intercept_ = acc.solve(self.ridge)
+        self.fit_time_ = time.perf_counter() - start
+        return self
+
+    def transform_states(self, X, progress=None):
+        """Pooled reservoir features of ``X``, shape (n_samples, n_features)."""
+        check_is_fitted(self)
+        return collect_features(self.reservoir_, self._sequences(X, reset=False), self.pooling,
+                                n_points=self.n_points, progress=progress)
+
+    def _scores(self, X, progress=None):
+        return self.transform_states(X, progress) @ self.coef_ + self.intercept_
+
+    def decision_function(self, X):
+        """Readout outputs: shape (n_samples, n_classes), or (n_samples,) for 2 classes."""
+        scores = self._scores(X)
+        return scores[:, 1] - scores[:, 0] if len(self.classes_) == 2 else scores
+
+    def predict(self, X, progress=None):
+        """Predicted labels, shape (n_samples,)."""
+        return self.classes_[np.argmax(self._scores(X, progress), axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+
+class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
+    """Time-series regressor: states of a driven reservoir, read out by ridge.
+
+    The reservoir reads the series ``u[0..T-1]`` from a zero state; the
+    readout maps ``x[t]`` to ``y[t]``.  With ``y[t] = u[t+1]`` it forecasts
+    one step ahead, and :meth:`generate` then runs it closed-loop.
+
+    Parameters
+    ----------
+    n_units, spectral_radius, density, input_scaling, bias_scaling, leak_rate,
+    cell, cell_options, random_state
+        As in :class:`EchoStateClassifier`.
+    ridge : float, default 1e-6
+        L2 penalty of the readout (>= 0).
+    washout : int, default 0
+        Initial steps of each series left out of training (the state still
+        remembers its zero start there).
+
+    Attributes
+    ----------
+    reservoir_ : Reservoir
+    coef_ : ndarray of shape (n_units, n_outputs)
+    intercept_ : ndarray of shape (n_outputs,)
+    n_features_in_ : int
+        Input channels.
+    fit_time_ : float
+
+    Examples
+    --------
+    >>> t = np.arange(600)
+    >>> u = np.sin(t / 8)[:, None]
+    >>> reg = EchoStateRegressor(n_units=100, washout=50).fit(u[:-1], u[1:, 0])
+    >>> bool(reg.score(u[:-1], u[1:, 0]) > 0.99)
+    True
+    """
+
+    def __init__(self, n_units=500, spectral_radius=0.9, density=0.1, input_scaling=0.5,
+                 bias_scaling=0.2, leak_rate=1.0, ridge=1e-6, washout=0, cell="esn",
+                 cell_options=None, random_state=0):
+        self.n_units = n_units
+        self.spectral_radius = spectral_radius
+        self.density = density
+        self.input_scaling = input_scaling
+        self.bias_scaling = bias_scaling
+        self.leak_rate = leak_rate
+        self.ridge = ridge
+        self.washout = washout
+        self.cell = cell
+        self.cell_options = cell_options
+        self.random_state = random_state
+
+    def _series(self, U, reset):
+        if isinstance(U, (list, tuple)):
+            series = [validate_data(self, np.asarray(u), reset=reset and i == 0,
+                                    dtype=[np.float64, np.float32]) for i, u in enumerate(U)]
+            if not series:
+                raise DataError("U holds no series; at least one is needed")
+            return series
+        return [validate_data(self, U, reset=reset, dtype=[np.float64, np.float32])]
+
+    def fit(self, U, Y, progress=None):
+        """Fit the readout on one or more series.
+
+        Parameters
+        ----------
+        U : ndarray of shape (n_steps, n_inputs), or list of such arrays
+        Y : ndarray of shape (n_steps,) or (n_steps, n_outputs), or a list
+            aligned with ``U``
+        progress : callable, optional
+            ``progress(done, total)`` in series.
+
+        Returns
+        -------
+        self
+        """
+        start = time.perf_counter()
+        if Y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        washout = check_int("washout", self.washout, low=0)
+        series = self._series(U, reset=True)
+        targets = list(Y) if isinstance(U, (list, tuple)) else [Y]
+        if len(targets) != len(series):
+            raise ValueError(f"U has {len(series)} series but Y has {len(targets)}")
+        targets = [np.asarray(t, dtype=np.float64) for t in targets]
+        self._y_1d = targets[0].ndim == 1
+        targets = [t.reshape(len(t), -1) for t in targets]
+        for i, (u, t) in enumerate(zip(series, targets)):
+            if len(u) != len(t):
+                raise ValueError(f"series {i}: U has {len(u)} steps but Y has {len(t)}")
+            if len(u) <= washout:
+                raise ValueError(f"series {i} has {len(u)} steps, not more than washout={washout}; "
+                                 "lower washout or give a longer series")
+            if not np.isfinite(t).all():
+                raise ValueError(f"Y of series {i} contains NaN or infinity")
+        self.reservoir_ = self._build_reservoir(series[0].shape[1])
+        states = collect_features(self.reservoir_, [u.astype(np.float32) for u in series], "states",
+                                  progress=progress)
+        acc = RidgeAccumulator(self.reservoir_.n_units, targets[0].shape[1])
+        for x, t in zip(states, targets):
+            acc.add(x[washout:], t[washout:])
+        self.coef_, self.intercept_ = acc.solve(self.ridge)
+        self.fit_time_ = time.perf_counter() - start
+        return self
+
+    def predict(self, U):
+        """Outputs for every step, each series read from a zero state.
+
+        Parameters
+        ----------
+        U : ndarray of shape (n_steps, n_inputs), or list of such arrays
+
+        Returns
+        -------
+        ndarray of shape (n_steps,) or (n_steps, n_outputs), or a list of them
+        """
+        check_is_fitted(self)
+        series = self._series(U, reset=False)
+        states = collect_features(self.reservoir_, [u.astype(np.float32) for u in series], "states")
+        out = [self._readout(x) for x in states]
+        return out if isinstance(U, (list, tuple)) else out[0]
+
+    def _readout(self, states):
+        y = states @ self.coef_ + self.intercept_
+        return y[:, 0] if self._y_1d else y
+
+    def generate(self, n_steps, warmup):
+        """Run closed-loop: each prediction becomes the next input.
+
+        Needs a model trained to predict its own next input (outputs as many
+        as inputs).
+
+        Parameters
+        ----------
+        n_steps : int
+            Steps to generate.
+        warmup : ndarray of shape (n_warmup, n_inputs)
+            Series read first (teacher-forced) to set the state; generation
+            starts with the prediction that follows its last step.
+
+        Returns
+        -------
+        ndarray of shape (n_steps,) or (n_steps, n_outputs)
+        """
+        check_is_fitted(self)
+        warmup = self._series(warmup, reset=False)[0]
+        if self.coef_.shape[1] != self.n_features_in_:
+            raise ValueError(f"generate needs as many outputs as inputs; this model maps "
+                             f"{self.n_features_in_} input(s) to {self.coef_.shape[1]} output(s)")
+        out = free_run(self.reservoir_, lambda x: x @ self.coef_ + self.intercept_, n_steps,
+                       warmup=warmup)
+        return out[:, 0] if self._y_1d else out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.non_deterministic = self.random_state is None
+        return tags

@@ -1,0 +1,338 @@
+"""Running a reservoir over many sequences: batching, ragged input, chunks, pooling.
+
+The update rule of each neuron type lives in :mod:`lnn_core.cells`; this
+module owns the loop.  Sequences are sorted by length and run in chunks:
+within a chunk all sequences advance together (one matrix product per time
+step), and a sequence that has ended simply stops being stepped, so ragged
+input gives exactly the features each sequence would give alone.  Only the
+pooled features of a chunk are kept, so memory is bounded by the chunk size.
+"""
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ._validation import check_choice, check_int
+from .cells import kernel_for
+from .errors import DataError
+
+__all__ = ["POOLINGS", "collect_features", "run_states", "as_sequences", "n_features",
+           "default_chunk_size"]
+
+#: Readout feature layouts.
+POOLINGS = ("last", "mean", "mean+last", "points", "states")
+
+# Budget of the per-chunk input drive array (float32), which sets the chunk size.
+_DRIVE_BYTES = 32 * 2**20
+# Largest default chunk: small enough that a chunk's arrays stay in cache.
+_MAX_CHUNK = 256
+
+
+def n_features(n_units, pooling, n_points=4):
+    """Number of readout features per sequence for a pooling (``states`` excluded)."""
+    return {"last": 1, "mean": 1, "mean+last": 2, "points": n_points}[pooling] * n_units
+
+
+def as_sequences(X, name="X"):
+    """Check sequence input and return it as a 3-D array or a list of 2-D arrays.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_steps, n_inputs) or list of arrays
+        of shape (n_steps_i, n_inputs) (a 1-D item is one input channel).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_steps, n_inputs), float32, or list of
+    float32 ndarrays of shape (n_steps_i, n_inputs)
+
+    Raises
+    ------
+    DataError
+        Empty input, mismatched channel counts, zero-length sequences, NaN/inf.
+    """
+    if isinstance(X, np.ndarray) and X.ndim == 3:
+        arrays = X
+    elif isinstance(X, (list, tuple)):
+        if len(X) == 0:
+            raise DataError(f"{name} holds no sequences; at least one is needed")
+        arrays = []
+        for i, item in enumerate(X):
+            item = np.asarray(item, dtype=np.float32)
+            if item.ndim == 1:
+                item = item[:, None]
+            if item.ndim != 2 or item.shape[0] == 0:
+                raise DataError(f"{name}[{i}] must be a non-empty array of shape (n_steps, n_inputs), "
+                                f"got shape {item.shape}")
+            arrays.append(item)
+        widths = {a.shape[1] for a in arrays}
+        if len(widths) > 1:
+            raise DataError(f"all sequences in {name} must have the same number of input channels, "
+                            f"found {sorted(widths)}")
+        if len({a.shape[0] for a in arrays}) == 1:
+            arrays = np.stack(arrays)
+    else:
+        arr = np.asarray(X)
+        raise DataError(f"{name} must be an array of shape (n_samples, n_steps, n_inputs) or a list "
+                        f"of (n_steps, n_inputs) arrays, got an array of shape {arr.shape}")
+    if isinstance(arrays, np.ndarray):
+        if arrays.size == 0:
+            raise DataError(f"{name} is empty (shape {arrays.shape})")
+        arrays = np.asarray(arrays, dtype=np.float32)
+        if not np.isfinite(arrays).all():
+            raise DataError(f"{name} contains NaN or infinite values; clean or impute them first")
+    elif not all(np.isfinite(a).all() for a in arrays):
+        bad = next(i for i, a in enumerate(arrays) if not np.isfinite(a).all())
+        raise DataError(f"{name}[{bad}] contains NaN or infinite values; clean or impute them first")
+    return arrays
+
+
+def default_chunk_size(n_steps, width):
+    """Sequences per chunk: at most 256, and the chunk's drive array within 32 MiB."""
+    return int(np.clip(_DRIVE_BYTES // max(1, 4 * n_steps * width), 1, _MAX_CHUNK))
+
+
+def default_n_jobs():
+    """Worker threads for state collection: the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limiter = None
+
+
+@contextmanager
+def _single_threaded_blas():
+    """Hold BLAS at one thread while any caller runs chunks in parallel threads.
+
+    Each worker thread then runs its own matrix products and element-wise
+    updates on one core, so both kinds of work use every core.  The limit is
+    process-wide, so it is reference-counted: the first user sets it, the last
+    one restores it.
+    """
+    global _blas_users, _blas_limiter
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limiter = threadpool_limits(1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limiter.restore_original_limits()
+                _blas_limiter = None
+
+
+def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, chunk_size=None,
+                     n_jobs=None, initial_state=None, progress=None):
+    """Run the reservoir over every sequence and pool its states into features.
+
+    Each sequence starts from ``initial_state`` (zero by default) and its
+    states ``x[0..T-1]`` are pooled:
+
+    - ``last``: ``x[T-1]``
+    - ``mean``: the mean over time
+    - ``mean+last``: both, concatenated
+    - ``points``: ``x`` at ``n_points`` evenly spaced steps ending at ``T-1``
+    - ``states``: every state (no pooling)
+
+    Parameters
+    ----------
+    reservoir : Reservoir
+    X : ndarray of shape (n_samples, n_steps, n_inputs) or list of ndarrays
+        of shape (n_steps_i, n_inputs)
+        Input sequences; a list may be ragged.
+    pooling : {"last", "mean", "mean+last", "points", "states"}
+    n_points : int, default 4
+        Number of sampled steps for ``points`` (at most the shortest length).
+    chunk_size : int or None
+        Sequences run together; ``None`` picks one that keeps memory bounded.
+    n_jobs : int or None
+        Threads running chunks side by side (``None``: every usable core).
+        Memory is bounded by ``n_jobs`` chunks; results do not depend on it.
+    initial_state : ndarray of shape (n_units,) or (n_samples, n_units), optional
+    progress : callable, optional
+        ``progress(done, total)`` after every chunk, in sequences.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features), float32
+        For pooled layouts; ``n_features`` from :func:`n_features`.
+    ndarray of shape (n_samples, n_steps, n_units) or list of ndarrays of
+    shape (n_steps_i, n_units)
+        For ``states`` (a list when the input was ragged).
+    """
+    check_choice("pooling", pooling, POOLINGS)
+    X = as_sequences(X)
+    ragged = isinstance(X, list)
+    n_samples = len(X)
+    lengths = np.array([len(s) for s in X]) if ragged else np.full(n_samples, X.shape[1])
+    n_inputs = X[0].shape[-1]
+    if n_inputs != reservoir.n_inputs:
+        raise DataError(f"the sequences have {n_inputs} input channel(s) but the reservoir "
+                        f"was built for {reservoir.n_inputs}")
+    if pooling == "points":
+        n_points = check_int("n_points", n_points, low=1, high=int(lengths.min()))
+    kernel = kernel_for(reservoir)
+    n_units = reservoir.n_units
+    width = kernel.recurrent.shape[1]
+    if chunk_size is None:
+        chunk_size = default_chunk_size(int(lengths.max()), width)
+    chunk_size = check_int("chunk_size", chunk_size, low=1)
+    x0 = _initial_states(initial_state, n_samples, n_units)
+
+    n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
+
+    order = np.argsort(lengths, kind="stable")
+    chunks = [order[start:start + chunk_size] for start in range(0, n_samples, chunk_size)]
+
+    def run(idx):
+        seqs = [X[i] for i in idx] if ragged else X[idx]
+        chunk_x0 = None if x0 is None else x0[idx if x0.shape[0] > 1 else [0] * len(idx)]
+        return _run_chunk(kernel, seqs, lengths[idx], pooling, n_points, chunk_x0, n_units)
+
+    if pooling == "states":
+        out = [None] * n_samples
+    else:
+        out = np.empty((n_samples, n_features(n_units, pooling, n_points)), np.float32)
+    done = 0
+    for idx, pooled in zip(chunks, _map_chunks(run, chunks, n_jobs)):
+        if pooling == "states":
+            for j, i in enumerate(idx):
+                out[i] = pooled[j]
+        else:
+            out[idx] = pooled
+        done += len(idx)
+        if progress is not None:
+            progress(done, n_samples)
+    if pooling == "states" and not ragged:
+        return np.stack(out)
+    return out
+
+
+def _map_chunks(run, chunks, n_jobs):
+    """Yield ``run(chunk)`` in order, on ``n_jobs`` threads when it pays."""
+    if n_jobs == 1 or len(chunks) == 1:
+        yield from map(run, chunks)
+        return
+    with _single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
+        # at most 2 * n_jobs chunks in flight keeps memory bounded
+        pending = []
+        for idx in chunks:
+            pending.append(pool.submit(run, idx))
+            if len(pending) >= 2 * n_jobs:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
+
+
+def _initial_states(initial_state, n_samples, n_units):
+    if initial_state is None:
+        return None
+    x0 = np.asarray(initial_state, dtype=np.float32)
+    x0 = x0.reshape(1, -1) if x0.ndim == 1 else x0
+    if x0.ndim != 2 or x0.shape[1] != n_units or x0.shape[0] not in (1, n_samples):
+        raise ValueError(f"initial_state must have shape ({n_units},) or ({n_samples}, {n_units}), "
+                         f"got {np.shape(initial_state)}")
+    return x0
+
+
+def _run_chunk(kernel, seqs, lengths, pooling, n_points, x0, n_units):
+    """Run one chunk of sequences sorted by increasing length."""
+    batch, t_max = len(seqs), int(lengths[-1])
+    inputs = np.zeros((t_max, batch, kernel.input.shape[0]), np.float32)
+    for j, seq in enumerate(seqs):
+        inputs[:len(seq), j] = seq                     # time-major padding
+    drive = inputs @ kernel.input                       # (t_max, batch, width)
+    drive += kernel.bias
+    x = np.zeros((batch, n_units), np.float32) if x0 is None else x0.copy()
+    work = np.empty((batch, kernel.recurrent.shape[1]), np.float32)
+    # active[t]: the first sequence still running at step t (sorted by length)
+    first_active = np.searchsorted(lengths, np.arange(t_max), side="right")
+    keep_sum = pooling in ("mean", "mean+last")
+    total = np.zeros((batch, n_units)) if keep_sum else None
+    if pooling == "points":
+        # step at which each sequence's j-th point is taken, shape (batch, n_points)
+        at = (np.round(np.arange(1, n_points + 1) * lengths[:, None] / n_points) - 1).astype(int)
+        points = np.empty((batch, n_points, n_units), np.float32)
+    if pooling == "states":
+        states = np.empty((t_max, batch, n_units), np.float32)
+    for t in range(t_max):
+        s = first_active[t]
+        kernel.step(x[s:], drive[t, s:], kernel, work[s:])   # (batch - s, n_units)
+        if keep_sum:
+            total[s:] += x[s:]
+        elif pooling == "points":
+            rows, cols = np.nonzero(at == t)
+            points[rows, cols] = x[rows]
+        elif pooling == "states":
+            states[t] = x
+    if pooling == "last":
+        return x
+    if pooling == "points":
+        return points.reshape(batch, -1)
+    if pooling == "states":
+        return [states[:n, j] for j, n in enumerate(lengths)]
+    mean = (total / lengths[:, None]).astype(np.float32)
+    return mean if pooling == "mean" else np.hstack([mean, x])
+
+
+def run_states(reservoir, inputs, initial_state=None):
+    """State trajectory of one sequence.
+
+    Parameters
+    ----------
+    reservoir : Reservoir
+    inputs : ndarray of shape (n_steps,) or (n_steps, n_inputs)
+    initial_state : ndarray of shape (n_units,), optional (zero by default)
+
+    Returns
+    -------
+    ndarray of shape (n_steps, n_units), float32
+    """
+    inputs = np.asarray(inputs, dtype=np.float32)
+    inputs = inputs[:, None] if inputs.ndim == 1 else inputs
+    return collect_features(reservoir, inputs[None], "states", initial_state=initial_state)[0]
+
+
+def free_run(reservoir, readout, n_steps, *, warmup):
+    """Closed-loop generation: each output is fed back as the next input.
+
+    The reservoir first reads ``warmup`` (teacher forcing) from a zero state;
+    then ``y[k] = readout(x)`` and ``x <- step(x, y[k])`` for ``n_steps`` steps.
+
+    Parameters
+    ----------
+    reservoir : Reservoir
+        Its ``n_inputs`` must equal the readout's number of outputs.
+    readout : callable
+        Maps states of shape (1, n_units) to outputs of shape (1, n_inputs).
+    n_steps : int, >= 1
+    warmup : ndarray of shape (n_warmup, n_inputs), n_warmup >= 1
+
+    Returns
+    -------
+    ndarray of shape (n_steps, n_inputs), float64
+    """
+    n_steps = check_int("n_steps", n_steps, low=1)
+    warmup = np.asarray(warmup, dtype=np.float32)
+    kernel = kernel_for(reservoir)
+    x = run_states(reservoir, warmup)[-1:].copy()          # (1, n_units)
+    work = np.empty((1, kernel.recurrent.shape[1]), np.float32)
+    outputs = np.empty((n_steps, reservoir.n_inputs))
+    for k in range(n_steps):
+        y = np.asarray(readout(x), dtype=np.float64).reshape(1, -1)
+        outputs[k] = y[0]
+        drive = y.astype(np.float32) @ kernel.input + kernel.bias   # (1, width)
+        kernel.step(x, drive, kernel, work)
+    return outputs
