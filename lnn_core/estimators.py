@@ -26,6 +26,16 @@ __all__ = ["EchoStateClassifier", "EchoStateRegressor"]
 _BLOCK = 2048
 
 
+def _is_table(X):
+    """Whether a list/tuple ``X`` is really a 2-D table (rows of equal length)."""
+    if not isinstance(X, (list, tuple)) or not X:
+        return False
+    try:
+        return np.asarray(X).ndim == 2
+    except ValueError:                      # ragged
+        return False
+
+
 class _ReservoirParams:
     """Parameters shared by both estimators and the reservoir they build."""
 
@@ -144,14 +154,10 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
 
     def _sequences(self, X, reset):
         """Turn ``X`` into sequences, validating against what ``fit`` saw."""
-        if isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 3):
-            if not reset and getattr(self, "n_features_in_", None) is not None:
-                raise DataError(f"this model was fitted on 2-D rows of {self.n_features_in_} "
-                                "features; pass the same layout")
-            seqs = as_sequences(X)
-            if reset:
-                self.n_features_in_ = None
-            return seqs
+        if (isinstance(X, (list, tuple)) and not _is_table(X)) or getattr(X, "ndim", 2) == 3:
+            if reset and hasattr(self, "n_features_in_"):
+                del self.n_features_in_        # sequences have no fixed feature count
+            return as_sequences(X)
         X = validate_data(self, X, reset=reset, dtype=[np.float64, np.float32])
         n_steps = X.shape[1] if self.n_steps is None else check_int("n_steps", self.n_steps, low=1)
         if X.shape[1] % n_steps:
@@ -203,6 +209,7 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
                                 n_points=self.n_points, progress=progress)
 
     def _scores(self, X, progress=None):
+        check_is_fitted(self)
         return self.transform_states(X, progress) @ self.coef_ + self.intercept_
 
     def decision_function(self, X):
@@ -212,6 +219,7 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
 
     def predict(self, X, progress=None):
         """Predicted labels, shape (n_samples,)."""
+        check_is_fitted(self)
         return self.classes_[np.argmax(self._scores(X, progress), axis=1)]
 
     def __sklearn_tags__(self):
@@ -272,7 +280,7 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         self.random_state = random_state
 
     def _series(self, U, reset):
-        if isinstance(U, (list, tuple)):
+        if isinstance(U, (list, tuple)) and not _is_table(U):
             series = [validate_data(self, np.asarray(u), reset=reset and i == 0,
                                     dtype=[np.float64, np.float32]) for i, u in enumerate(U)]
             if not series:
@@ -299,8 +307,9 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         if Y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         washout = check_int("washout", self.washout, low=0)
+        several = isinstance(U, (list, tuple)) and not _is_table(U)
         series = self._series(U, reset=True)
-        targets = list(Y) if isinstance(U, (list, tuple)) else [Y]
+        targets = list(Y) if several else [Y]
         if len(targets) != len(series):
             raise ValueError(f"U has {len(series)} series but Y has {len(targets)}")
         targets = [np.asarray(t, dtype=np.float64) for t in targets]
@@ -339,7 +348,7 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         series = self._series(U, reset=False)
         states = collect_features(self.reservoir_, [u.astype(np.float32) for u in series], "states")
         out = [self._readout(x) for x in states]
-        return out if isinstance(U, (list, tuple)) else out[0]
+        return out if isinstance(U, (list, tuple)) and not _is_table(U) else out[0]
 
     def _readout(self, states):
         y = states @ self.coef_ + self.intercept_

@@ -99,14 +99,15 @@ def mixed_sines(n_steps, periods=(8.0, 21.0, 55.0), seed=0):
     (100,)
     """
     n_steps = _n_steps(n_steps)
+    given = periods
     try:
         periods = tuple(periods)
     except TypeError:
-        raise ValueError(
-            f"periods must be a sequence of numbers, got {periods!r}"
-        ) from None
+        periods = ()
     if not periods:
-        raise ValueError("periods must hold at least one period, got an empty sequence")
+        raise ValueError(
+            f"periods must be a non-empty sequence of numbers >= 2, got {given!r}"
+        )
     periods = np.array([check_number("periods", p, low=2) for p in periods])
     rng = np.random.default_rng(check_seed("seed", seed))
     phases = rng.uniform(0.0, 2.0 * np.pi, size=len(periods))  # (K,)

@@ -60,9 +60,13 @@ MISSING_TOKENS = frozenset(
     {"", "NA", "N/A", "NaN", "nan", "NAN", "null", "NULL", "None", "?"}
 )
 
-_LABEL_NAMES = ("label", "class", "target", "y")
-_SERIES_NAMES = ("id", "series", "series_id", "sample", "sample_id", "case", "case_id")
-_TIME_NAMES = ("time", "t", "timestamp", "step")
+# Column names that give a role away, strongest first: "y" counts only without "label".
+_LABEL_NAMES = (("label", "class", "target"), ("y",))
+_SERIES_NAMES = (
+    ("id", "series", "series_id", "sample", "sample_id", "case", "case_id"),
+)
+_TIME_NAMES = (("time", "timestamp", "step"), ("t",))
+_LABEL_WORDS = frozenset(word for tier in _LABEL_NAMES for word in tier)
 _NOT_DATES = frozenset({"now", "today", "tomorrow", "yesterday"})
 _PANDAS_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
@@ -310,6 +314,11 @@ def decode_text(raw, *, name="upload"):
         ) from None
 
 
+def _show(value):
+    """``repr`` of a value without NumPy's ``np.str_(...)`` wrapping."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def _format_bytes(n):
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):g} MB"
@@ -373,59 +382,37 @@ def _is_number(text, decimal_comma=False):
     return True
 
 
-def _read_table(text, *, name, limits, max_columns, what_columns, header):
-    """Read CSV text into a frame of stripped string cells.
+def _read_table(
+    text, *, name, limits, max_columns, what_columns, header, text_columns=None
+):
+    """Read CSV text into a DataFrame indexed by spreadsheet row number.
 
     ``header`` is True, False, or a callable ``header(first_cells,
-    decimal_comma)`` deciding from the first line.  ``max_columns`` is checked on the first line before pandas runs,
-    so a 10 MB single line fails fast.
+    decimal_comma)`` deciding from the first line.  ``text_columns`` is an
+    optional callable ``text_columns(columns, has_header)`` returning the
+    positions to keep as text (ids, labels); other columns are parsed by
+    pandas' C parser, so clean numeric columns arrive as numbers and only a
+    column holding some text arrives as strings.  ``max_columns`` is checked
+    on the first line before pandas runs, so a 10 MB single line fails fast.
     """
     text, skipped, line = _first_line(text)
     sep = _sniff_separator(line)
-    first = _split_line(line, sep)
-    if len(first) > max_columns:
+    n_columns = line.count(sep) + 1  # counted before splitting: a huge line fails fast
+    if n_columns > max_columns:
         raise DataError(
-            f"{name} has {len(first):,} columns in its first row; the limit is "
+            f"{name} has {n_columns:,} columns in its first row; the limit is "
             f"{max_columns:,} ({what_columns}). Is it transposed, or one very long line?"
         )
+    first = _split_line(line, sep)
     n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if n_lines - 1 > limits.max_rows:
         raise DataError(
             f"{name} has about {n_lines:,} rows; the limit is max_rows={limits.max_rows:,}."
         )
-    has_header = header(first, sep == ";") if callable(header) else bool(header)
-    try:
-        cells = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=0 if has_header else None,
-            dtype=str,
-            na_filter=False,
-            skip_blank_lines=False,
-            skipinitialspace=True,
-            engine="c",
-        )
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{name} is empty.") from None
-    except pd.errors.ParserError as exc:
-        match = _PANDAS_FIELDS.search(str(exc))
-        if match:
-            expected, line_no, saw = (int(g) for g in match.groups())
-            ref = "the header" if has_header else "the first row"
-            raise DataError(
-                f"{name}, row {line_no + skipped:,} has {saw} cells but {ref} has "
-                f"{expected}; every row needs the same number of columns "
-                "(shorter rows may end with empty cells)."
-            ) from None
-        raise DataError(f"{name} could not be read as CSV: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - pandas raises many types; one for the user
-        raise DataError(f"{name} could not be read as CSV: {exc}") from None
-    offset = skipped + (2 if has_header else 1)
-    cells.index = pd.RangeIndex(offset, offset + len(cells))
+    decimal_comma = sep == ";"
+    has_header = header(first, decimal_comma) if callable(header) else bool(header)
     if has_header:
         columns = [c if c else f"column {j + 1}" for j, c in enumerate(first)]
-        if len(columns) != cells.shape[1]:
-            columns = [str(c) for c in cells.columns]
         seen = set()
         for column in columns:
             if column in seen:
@@ -434,19 +421,74 @@ def _read_table(text, *, name, limits, max_columns, what_columns, header):
                 )
             seen.add(column)
     else:
-        columns = [f"column {j + 1}" for j in range(cells.shape[1])]
+        columns = [f"column {j + 1}" for j in range(len(first))]
+    as_text = text_columns(columns, has_header) if text_columns else ()
+    ref = "the header" if has_header else "the first row"
+    try:
+        with warnings.catch_warnings():
+            # a first data row longer than the header is a warning (and lost
+            # cells) in pandas; here it is an error like any other long row
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            cells = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                header=0 if has_header else None,
+                index_col=False,
+                dtype={j: str for j in as_text} or None,
+                na_values=sorted(MISSING_TOKENS),
+                keep_default_na=False,
+                skip_blank_lines=False,
+                skipinitialspace=True,
+                decimal="," if decimal_comma else ".",
+                engine="c",
+                low_memory=False,  # one dtype per column, not per chunk
+            )
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{name} is empty.") from None
+    except pd.errors.ParserWarning:
+        raise DataError(
+            f"{name}, row {skipped + 2:,} has more cells than {ref} ({len(columns)}); "
+            "every row needs the same number of columns."
+        ) from None
+    except pd.errors.ParserError as exc:
+        match = _PANDAS_FIELDS.search(str(exc))
+        if match:
+            expected, line_no, saw = (int(g) for g in match.groups())
+            raise DataError(
+                f"{name}, row {line_no + skipped:,} has {saw} cells but {ref} has "
+                f"{expected}; every row needs the same number of columns "
+                "(shorter rows may end with empty cells)."
+            ) from None
+        raise DataError(f"{name} could not be read as CSV: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - pandas raises many types; one for the user
+        raise DataError(f"{name} could not be read as CSV: {exc}") from None
+    if cells.shape[1] != len(columns):
+        raise DataError(
+            f"{name}: {ref} has {len(columns)} cells but the rows have {cells.shape[1]}."
+        )
+    offset = skipped + (2 if has_header else 1)
+    cells.index = pd.RangeIndex(offset, offset + len(cells))
     cells.columns = columns
-    cells = cells.apply(lambda col: col.str.strip())
-    cells = cells[(cells != "").any(axis=1)]
-    return _Table(cells, columns, has_header, decimal_comma=sep == ";")
+    for column in columns:
+        if cells[column].dtype.kind not in "iuf":  # text: strip spaces, keep NaN
+            cells[column] = (
+                cells[column].astype(str).str.strip().where(cells[column].notna())
+            )
+    cells = cells[cells.notna().any(axis=1)]  # blank lines
+    return _Table(cells, columns, has_header, decimal_comma)
 
 
 def _convert(values, *, decimal_comma):
-    """Return (numbers float64, missing bool, bad bool) for a Series of str cells."""
-    missing = values.isin(MISSING_TOKENS).to_numpy()
+    """Return (numbers float64, missing bool, bad bool) for one column."""
+    if values.dtype.kind in "iuf":  # parsed by pandas: the fast, common case
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        missing = np.isnan(numbers)
+        return numbers, missing, np.zeros(len(values), dtype=bool)
+    missing = (values.isna() | values.isin(MISSING_TOKENS)).to_numpy()
+    text = values.fillna("")
     if decimal_comma:
-        values = values.str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(
+        text = text.str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce").to_numpy(
         dtype=np.float64, na_value=np.nan, copy=True
     )
     numbers[missing] = np.nan
@@ -455,8 +497,9 @@ def _convert(values, *, decimal_comma):
 
 
 def _raise_cell(name, row, column, found, expected):
+    shown = f"{found!r}" if isinstance(found, str) else f"{found:g}"
     raise DataError(
-        f"{name}, row {row:,}, column {column!r}: expected {expected}, found {found!r}."
+        f"{name}, row {row:,}, column {column!r}: expected {expected}, found {shown}."
     )
 
 
@@ -474,14 +517,17 @@ def _numeric_column(table, column, *, name, allow_missing):
     if not allow_missing and missing.any():
         i = int(np.argmax(missing))
         raise DataError(
-            f"{name}, row {values.index[i]:,}, column {column!r} is missing "
-            f"(found {values.iloc[i]!r}); sequences for classification cannot have gaps."
+            f"{name}, row {values.index[i]:,}, column {column!r} is empty or NaN; "
+            "sequences for classification cannot have gaps."
         )
     return numbers, missing
 
 
 def _parse_datetimes(values):
     """Return datetime64 Series or None if some non-missing cell is not a date."""
+    if values.dtype.kind in "iufb":
+        return None
+    values = values.fillna("")
     present = values[~values.isin(MISSING_TOKENS)]
     if present.empty or present.str.lower().isin(_NOT_DATES).any():
         return None
@@ -498,6 +544,23 @@ def _parse_datetimes(values):
     if parsed[present.index].isna().any():
         return None
     return parsed
+
+
+def _first_non_date(values):
+    """Position of the first present cell of ``values`` that is not a date."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for i, cell in enumerate(values):
+            if pd.isna(cell) or cell in MISSING_TOKENS:
+                continue
+            if cell.lower() in _NOT_DATES or _is_number(cell):
+                return i
+            try:
+                if pd.isna(pd.to_datetime(cell, errors="coerce")):
+                    return i
+            except (ValueError, TypeError, OverflowError):
+                return i
+    return 0  # every cell parses alone; together they mix formats or time zones
 
 
 def _check_increasing(name, column, values, index):
@@ -606,7 +669,12 @@ def parse_forecast_csv(data, *, name=None, limits=ParseLimits()):
 
     time_column, time = None, None
     lowered = {c: c.lower() for c in table.columns}
-    named = [c for c in table.columns if "time" in lowered[c] or "date" in lowered[c]]
+    named = [
+        c
+        for c in table.columns
+        if ("time" in lowered[c] or "date" in lowered[c])
+        and (c in numeric or c in text_columns)
+    ]
     dated = [c for c in text_columns if _parse_datetimes(cells[c]) is not None]
     first = table.columns[0]
     if named:
@@ -632,12 +700,19 @@ def parse_forecast_csv(data, *, name=None, limits=ParseLimits()):
             )
             missing.pop(time_column)
         else:
-            time = _parse_datetimes(cells[time_column])
-            if time is None or time.isna().any():
-                bad_row = cells.index[0] if time is None else time.index[time.isna()][0]
+            values = cells[time_column]
+            time = _parse_datetimes(values)
+            if time is None:
+                i = _first_non_date(values)
                 raise DataError(
-                    f"{name}, row {bad_row:,}: the time column {time_column!r} holds "
-                    f"{cells.at[bad_row, time_column]!r}, which is not a date or a number."
+                    f"{name}, row {values.index[i]:,}: the time column {time_column!r} "
+                    f"holds {values.iloc[i]!r}, which is not a date or a number."
+                )
+            if time.isna().any():
+                i = int(np.argmax(time.isna().to_numpy()))
+                raise DataError(
+                    f"{name}, row {values.index[i]:,}: the time column {time_column!r} "
+                    "is empty."
                 )
             time.name = time_column
             text_columns.remove(time_column)
@@ -662,7 +737,11 @@ def parse_forecast_csv(data, *, name=None, limits=ParseLimits()):
         f"{name}: {len(frame):,} rows, {len(numeric)} numeric column"
         f"{'s' if len(numeric) != 1 else ''}"
         + (f", time column {time_column!r}" if time_column else "")
-        + (f", {total_missing:,} missing cells" if total_missing else "")
+        + (
+            f", {total_missing:,} missing cell{'s' if total_missing != 1 else ''}"
+            if total_missing
+            else ""
+        )
         + (f", ignored {', '.join(map(repr, ignored))}" if ignored else "")
         + "."
     )
@@ -790,7 +869,7 @@ def _make_dataset(X, labels, channel_names, *, name, limits, note=""):
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
         raise DataError(
-            f"{name}: classification needs at least 2 classes, found only {classes[0]!r}"
+            f"{name}: classification needs at least 2 classes, found only {_show(classes[0])}"
             f" ({len(y):,} series)."
             if len(classes)
             else f"{name} has no series."
@@ -826,13 +905,15 @@ def _pick_role(role, given, columns, candidates, *, name, required):
                 f"columns are: {', '.join(map(repr, columns))}."
             )
         return given, None
-    matches = [c for c in columns if c.strip().lower() in candidates]
-    if len(matches) == 1:
-        return matches[0], None
-    if len(matches) > 1:
-        return None, f"the {role} could be any of {', '.join(map(repr, matches))}"
+    for tier in candidates:
+        matches = [c for c in columns if c.strip().lower() in tier]
+        if len(matches) == 1:
+            return matches[0], None
+        if len(matches) > 1:
+            return None, f"the {role} could be any of {', '.join(map(repr, matches))}"
     if required:
-        return None, f"no column is named like a {role} ({'/'.join(candidates)})"
+        words = "/".join(word for tier in candidates for word in tier)
+        return None, f"no column is named like a {role} ({words})"
     return None, None
 
 
@@ -892,84 +973,53 @@ def parse_long_csv(
     """
     name = _resolve_name(data, name, "upload.csv")
     text = _read_text(data, name, limits)
+    roles = {}
+
+    def decide_roles(columns, has_header):
+        if not has_header:
+            raise DataError(
+                f"{name} needs a header row naming its columns (id, label, time, "
+                f"features); its first row is {', '.join(columns[:5])}…"
+            )
+        roles.update(
+            _long_roles(
+                columns, series_column, label_column, time_column, feature_columns, name
+            )
+        )
+        return [columns.index(roles["series"]), columns.index(roles["label"])]
+
     table = _read_table(
         text,
         name=name,
         limits=limits,
         max_columns=limits.max_channels + 3,
         what_columns=f"max_channels={limits.max_channels:,} plus id, label and time",
-        header=True,
+        header=lambda first, decimal_comma: _looks_like_header(first, decimal_comma),
+        text_columns=decide_roles,
     )
-    columns = table.columns
-    if not _looks_like_header(columns, table.decimal_comma):
-        raise DataError(
-            f"{name} needs a header row naming its columns (id, label, time, features); "
-            f"its first row is {', '.join(columns[:5])}…"
-        )
     cells = table.cells
     if cells.empty:
         raise DataError(f"{name} has a header row but no data rows.")
-    problems = []
-    series_col, why = _pick_role(
-        "series id", series_column, columns, _SERIES_NAMES, name=name, required=True
-    )
-    problems += [why] if why else []
-    label_col, why = _pick_role(
-        "label", label_column, columns, _LABEL_NAMES, name=name, required=True
-    )
-    problems += [why] if why else []
-    time_col, why = _pick_role(
-        "time", time_column, columns, _TIME_NAMES, name=name, required=False
-    )
-    problems += [why] if why else []
-    if problems:
-        raise DataError(
-            f"{name}: cannot tell the column roles: {'; '.join(problems)}. "
-            "Choose them (series_column=, label_column=, time_column=); "
-            f"columns are: {', '.join(map(repr, columns))}."
-        )
-    roles = {series_col, label_col, time_col} - {None}
-    if len(roles) < 2 + (time_col is not None):
-        raise DataError(
-            f"{name}: the id, label and time roles must be different columns."
-        )
-    if feature_columns is None:
-        features = [c for c in columns if c not in roles]
-    else:
-        features = _column_list("feature_columns", feature_columns)
-        unknown = [c for c in features if c not in columns]
-        if unknown:
-            raise DataError(
-                f"{name} has no column {unknown[0]!r}; columns are: {', '.join(map(repr, columns))}."
-            )
-        clash = [c for c in features if c in roles]
-        if clash:
-            raise DataError(
-                f"{name}: column {clash[0]!r} cannot be both a feature and a role."
-            )
-    if not features:
-        raise DataError(f"{name} has no feature column besides the id, label and time.")
+    series_col, label_col, time_col = roles["series"], roles["label"], roles["time"]
+    features = roles["features"]
     if len(features) > limits.max_channels:
         raise DataError(
             f"{name} has {len(features):,} feature columns; the limit is "
             f"max_channels={limits.max_channels:,}."
         )
-
     values = np.column_stack(
         [_numeric_column(table, c, name=name, allow_missing=False)[0] for c in features]
     )  # (n_rows, n_features)
     ids = cells[series_col]
     labels = cells[label_col]
     for role, column in (("series id", ids), ("label", labels)):
-        empty = (column == "").to_numpy()
+        empty = column.isna().to_numpy()
         if empty.any():
             raise DataError(
                 f"{name}, row {column.index[int(np.argmax(empty))]:,}: the {role} "
                 f"column {column.name!r} is empty."
             )
-    codes, uniques = pd.factorize(
-        ids, sort=False
-    )  # codes (n_rows,), order of appearance
+    codes, uniques = pd.factorize(ids, sort=False)  # (n_rows,), order of appearance
     if len(uniques) > limits.max_series:
         raise DataError(
             f"{name} has {len(uniques):,} series; the limit is max_series={limits.max_series:,}."
@@ -989,11 +1039,12 @@ def parse_long_csv(
     for k in range(len(starts)):
         idx = order[bounds[k] : bounds[k + 1]]  # rows of one series, in time order
         series_labels = label_array[idx]
+        series = _show(uniques[codes_sorted[bounds[k]]])
         if (series_labels != series_labels[0]).any():
             j = int(np.argmax(series_labels != series_labels[0]))
             raise DataError(
-                f"{name}: series {uniques[codes_sorted[bounds[k]]]!r} has label "
-                f"{series_labels[0]!r} in row {rows[idx[0]]:,} but {series_labels[j]!r} "
+                f"{name}: series {series} has label "
+                f"{_show(series_labels[0])} in row {rows[idx[0]]:,} but {_show(series_labels[j])} "
                 f"in row {rows[idx[j]]:,}; a series has one label."
             )
         if time_values is not None:
@@ -1002,17 +1053,64 @@ def parse_long_csv(
             if repeated.size:
                 j = int(repeated[0])
                 raise DataError(
-                    f"{name}: series {uniques[codes_sorted[bounds[k]]]!r} has the same time "
+                    f"{name}: series {series} has the same time "
                     f"in rows {rows[idx[j]]:,} and {rows[idx[j + 1]]:,}."
                 )
         if len(idx) > limits.max_length:
             raise DataError(
-                f"{name}: series {uniques[codes_sorted[bounds[k]]]!r} has {len(idx):,} steps; "
+                f"{name}: series {series} has {len(idx):,} steps; "
                 f"the limit is max_length={limits.max_length:,}."
             )
         X.append(values[idx])
         y.append(series_labels[0])
     return _make_dataset(X, y, features, name=name, limits=limits)
+
+
+def _long_roles(
+    columns, series_column, label_column, time_column, feature_columns, name
+):
+    """Return {"series", "label", "time", "features"} for a long table's header."""
+    problems = []
+    found = {}
+    for role, key, given, candidates, required in (
+        ("series id", "series", series_column, _SERIES_NAMES, True),
+        ("label", "label", label_column, _LABEL_NAMES, True),
+        ("time", "time", time_column, _TIME_NAMES, False),
+    ):
+        found[key], why = _pick_role(
+            role, given, columns, candidates, name=name, required=required
+        )
+        if why:
+            problems.append(why)
+    if problems:
+        raise DataError(
+            f"{name}: cannot tell the column roles: {'; '.join(problems)}. "
+            "Choose them (series_column=, label_column=, time_column=); "
+            f"columns are: {', '.join(map(repr, columns))}."
+        )
+    taken = {found["series"], found["label"], found["time"]} - {None}
+    if len(taken) < 2 + (found["time"] is not None):
+        raise DataError(
+            f"{name}: the id, label and time roles must be different columns."
+        )
+    if feature_columns is None:
+        features = [c for c in columns if c not in taken]
+    else:
+        features = _column_list("feature_columns", feature_columns)
+        unknown = [c for c in features if c not in columns]
+        if unknown:
+            raise DataError(
+                f"{name} has no column {unknown[0]!r}; "
+                f"columns are: {', '.join(map(repr, columns))}."
+            )
+        clash = [c for c in features if c in taken]
+        if clash:
+            raise DataError(
+                f"{name}: column {clash[0]!r} cannot be both a feature and a role."
+            )
+    if not features:
+        raise DataError(f"{name} has no feature column besides the id, label and time.")
+    return {**found, "features": features}
 
 
 def _time_values(table, column, name):
@@ -1083,8 +1181,31 @@ def parse_wide_csv(data, *, label_column=None, name=None, limits=ParseLimits()):
         position = label_column if isinstance(label_column, int) else 0
         if _looks_like_header(first, decimal_comma, skip={position}):
             return True
-        named = [c for c in first if c.lower() in _LABEL_NAMES]
+        named = [c for c in first if c.lower() in _LABEL_WORDS]
         return bool(named) and not isinstance(label_column, int)
+
+    chosen = {}
+
+    def decide_label(columns, has_header):
+        if isinstance(label_column, int):
+            if not 0 <= label_column < len(columns):
+                raise DataError(
+                    f"{name} has {len(columns)} columns; label_column={label_column} "
+                    "is out of range."
+                )
+            chosen["label"] = columns[label_column]
+        elif isinstance(label_column, str):
+            chosen["label"], _ = _pick_role(
+                "label", label_column, columns, _LABEL_NAMES, name=name, required=True
+            )
+        else:
+            found = None
+            if has_header:
+                found, _ = _pick_role(
+                    "label", None, columns, _LABEL_NAMES, name=name, required=False
+                )
+            chosen["label"] = found or columns[0]
+        return [columns.index(chosen["label"])]
 
     table = _read_table(
         text,
@@ -1093,54 +1214,38 @@ def parse_wide_csv(data, *, label_column=None, name=None, limits=ParseLimits()):
         max_columns=limits.max_length + 1,
         what_columns=f"max_length={limits.max_length:,} plus the label",
         header=decide_header,
+        text_columns=decide_label,
     )
-    cells, columns = table.cells, table.columns
+    cells, columns, label_col = table.cells, table.columns, chosen["label"]
     if cells.empty:
         raise DataError(f"{name} has a header row but no data rows.")
-    if isinstance(label_column, int):
-        if not 0 <= label_column < len(columns):
-            raise DataError(
-                f"{name} has {len(columns)} columns; label_column={label_column} is out of range."
-            )
-        label_col = columns[label_column]
-    elif isinstance(label_column, str):
-        label_col, _ = _pick_role(
-            "label", label_column, columns, _LABEL_NAMES, name=name, required=True
-        )
-    else:
-        named = (
-            [c for c in columns if c.lower() in _LABEL_NAMES]
-            if table.has_header
-            else []
-        )
-        label_col = named[0] if len(named) == 1 else columns[0]
     value_cols = [c for c in columns if c != label_col]
     if not value_cols:
         raise DataError(f"{name} has only a label column and no values.")
 
     labels = cells[label_col]
-    empty_label = labels.isin(MISSING_TOKENS).to_numpy()
+    empty_label = labels.isna().to_numpy()
     if empty_label.any():
         i = int(np.argmax(empty_label))
         raise DataError(
             f"{name}, row {labels.index[i]:,}: the label column {label_col!r} is empty."
         )
 
-    flat = pd.Series(cells[value_cols].to_numpy().ravel(), dtype=str)
-    numbers, missing, bad = _convert(flat, decimal_comma=table.decimal_comma)
-    shape = (len(cells), len(value_cols))
-    numbers, missing, bad = (a.reshape(shape) for a in (numbers, missing, bad))
+    values = cells[value_cols]
+    shape = values.shape  # (n_series, n_value_columns)
+    if all(values[c].dtype.kind in "iuf" for c in value_cols):  # the common, fast case
+        numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        missing, bad = np.isnan(numbers), np.zeros(shape, dtype=bool)
+    else:
+        parts = [
+            _convert(values[c], decimal_comma=table.decimal_comma) for c in value_cols
+        ]
+        numbers, missing, bad = (np.column_stack(p) for p in zip(*parts))
     rows = cells.index.to_numpy()
     for mask, expected in ((bad, "a number"), (np.isinf(numbers), "a finite number")):
         if mask.any():
             r, c = np.unravel_index(int(np.argmax(mask)), shape)
-            _raise_cell(
-                name,
-                rows[r],
-                value_cols[c],
-                cells.iat[r, columns.index(value_cols[c])],
-                expected,
-            )
+            _raise_cell(name, rows[r], value_cols[c], values.iat[r, c], expected)
     present = ~missing  # (n_series, n_columns)
     has_values = present.any(axis=1)
     if not has_values.all():
@@ -1365,30 +1470,32 @@ def _ts_int(header, key, name):
 
 def _ts_values(segment, *, where, allow_missing):
     """Parse one channel ``"1.0,2.0,?"`` into float64 values (gaps interpolated)."""
-    tokens = [t.strip() for t in segment.split(",")]
-    missing = np.array([t in ("?", "NaN", "nan", "") for t in tokens])
-    if missing.any() and not allow_missing:
-        j = int(np.argmax(missing))
-        raise DataError(
-            f"{where}, value {j + 1}: found {tokens[j] or 'an empty value'!r} (missing) but the "
-            "header does not say @missing true."
-        )
+    tokens = segment.split(",")
     try:
-        values = np.array(
-            ["nan" if m else t for t, m in zip(tokens, missing)], dtype=np.float64
-        )
+        values = np.array(tokens, dtype=np.float64)  # fast path: plain numbers
     except ValueError:
+        tokens = [t.strip() for t in tokens]
         for j, token in enumerate(tokens):
-            if not missing[j] and not _is_number(token):
+            if token not in MISSING_TOKENS and not _is_number(token):
                 raise DataError(
                     f"{where}, value {j + 1}: expected a number, found {token!r}."
-                )
-        raise
+                ) from None
+        values = np.array(
+            ["nan" if t in MISSING_TOKENS else t for t in tokens], dtype=np.float64
+        )
+    missing = np.isnan(values)
+    if missing.any() and not allow_missing:
+        j = int(np.argmax(missing))
+        found = tokens[j].strip() or "an empty value"
+        raise DataError(
+            f"{where}, value {j + 1}: found {found!r} (a missing value) but the header "
+            "does not say @missing true."
+        )
     infinite = np.isinf(values)
     if infinite.any():
         j = int(np.argmax(infinite))
         raise DataError(
-            f"{where}, value {j + 1}: expected a finite number, found {tokens[j]!r}."
+            f"{where}, value {j + 1}: expected a finite number, found {tokens[j].strip()!r}."
         )
     if missing.any():
         if missing.all():
@@ -1448,7 +1555,7 @@ def split_dataset(ds, test_size=0.25, seed=0):
     if (counts < 2).any():
         lonely = classes[counts < 2][0]
         raise DataError(
-            f"Class {lonely!r} has only 1 series; a stratified split needs at least 2 per class."
+            f"Class {_show(lonely)} has only 1 series; a stratified split needs at least 2 per class."
         )
     try:
         train, test = train_test_split(

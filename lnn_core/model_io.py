@@ -1,0 +1,330 @@
+"""Save a fitted estimator to a ``.npz`` file and load it back, without pickle.
+
+A model file is a compressed NumPy archive (``np.savez_compressed``) of plain
+numeric or unicode arrays:
+
+==================  ==========================================================
+``format_version``  int64 scalar, :data:`FORMAT_VERSION`
+``estimator``       unicode scalar, ``"EchoStateClassifier"`` or ``"EchoStateRegressor"``
+``params``          unicode array of shape (1,): the estimator's ``get_params()`` as JSON
+``fitted``          unicode array of shape (1,): scalars learned in ``fit`` as JSON
+``W``               float32 (n_units, n_units), the recurrent weights
+``W_in``            float32 (n_units, n_inputs)
+``bias``            float32 (n_units,)
+cell arrays         ``tau``, ``reversal`` (LTC); ``W_f``, ``W_h``, ``W_in_f``,
+                    ``W_in_h``, ``bias_f``, ``bias_h`` (CfC)
+``coef``            float64 (n_features, n_outputs), the readout
+``intercept``       float64 (n_outputs,)
+``classes``         classifier only: numeric or unicode (n_classes,)
+==================  ==========================================================
+
+:func:`load_model` reads it with ``allow_pickle=False`` and checks every
+array's presence, shape, dtype and finiteness against the parameters before
+rebuilding the estimator, so a loaded model predicts exactly what the saved
+one did, and a damaged or foreign file is a :class:`~lnn_core.errors.DataError`
+that names what is wrong.
+
+>>> from sklearn.datasets import load_digits
+>>> X, y = load_digits(return_X_y=True)
+>>> from lnn_core import EchoStateClassifier
+>>> clf = EchoStateClassifier(n_units=50, n_steps=8).fit(X[:200] / 16, y[:200])
+>>> again = load_model(save_model(clf))
+>>> bool((again.predict(X[200:300] / 16) == clf.predict(X[200:300] / 16)).all())
+True
+"""
+
+import io
+import json
+import zipfile
+import zlib
+
+import numpy as np
+
+from ._validation import check_choice, check_int, check_number, check_seed
+from .cells import make_cell_params
+from .errors import DataError
+from .estimators import EchoStateClassifier, EchoStateRegressor
+from .reservoir import CELLS, RecurrentDraw, Reservoir
+from .states import POOLINGS, n_features
+
+__all__ = ["FORMAT_VERSION", "MAX_MODEL_BYTES", "save_model", "load_model"]
+
+#: Version written by :func:`save_model`; :func:`load_model` reads this version.
+FORMAT_VERSION = 1
+#: Largest total uncompressed size of a model file's arrays (guards memory).
+MAX_MODEL_BYTES = 2 * 1024**3
+
+_ESTIMATORS = {cls.__name__: cls for cls in (EchoStateClassifier, EchoStateRegressor)}
+_CELL_ARRAYS = {
+    "esn": (),
+    "ltc": ("tau", "reversal"),
+    "cfc": ("W_f", "W_h", "W_in_f", "W_in_h", "bias_f", "bias_h"),
+}
+_LOAD_ERRORS = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)
+
+
+def save_model(estimator):
+    """Serialise a fitted :class:`EchoStateClassifier` or :class:`EchoStateRegressor`.
+
+    Parameters
+    ----------
+    estimator : EchoStateClassifier or EchoStateRegressor
+        Fitted.
+
+    Returns
+    -------
+    bytes
+        A compressed ``.npz`` archive; see the module docstring for its arrays.
+
+    Raises
+    ------
+    ValueError
+        An unfitted or foreign estimator, or class labels of mixed types.
+    """
+    kind = type(estimator).__name__
+    if kind not in _ESTIMATORS:
+        raise ValueError(f"save_model saves {' or '.join(_ESTIMATORS)}, got {kind}")
+    if not hasattr(estimator, "reservoir_"):
+        raise ValueError(f"this {kind} is not fitted yet; call fit before saving it")
+    reservoir = estimator.reservoir_
+    fitted = {"n_inputs": int(reservoir.n_inputs), "fit_time": float(estimator.fit_time_),
+              "spectral_radius": float(reservoir.spectral_radius),
+              "scale": float(reservoir.scale)}
+    arrays = {"W": reservoir.W, "W_in": reservoir.W_in, "bias": reservoir.bias,
+              "coef": np.asarray(estimator.coef_, np.float64),
+              "intercept": np.asarray(estimator.intercept_, np.float64)}
+    arrays.update({name: reservoir.cell_params[name] for name in _CELL_ARRAYS[reservoir.cell]})
+    if kind == "EchoStateClassifier":
+        arrays["classes"] = _plain_classes(estimator.classes_)
+        n_in = getattr(estimator, "n_features_in_", None)
+        fitted["n_features_in"] = None if n_in is None else int(n_in)
+    else:
+        fitted["n_features_in"] = int(estimator.n_features_in_)
+        fitted["y_1d"] = bool(estimator._y_1d)
+    if hasattr(estimator, "feature_names_in_"):
+        arrays["feature_names_in"] = np.asarray(estimator.feature_names_in_, dtype=str)
+    buffer = io.BytesIO()
+    np.savez_compressed(
+        buffer, format_version=np.int64(FORMAT_VERSION), estimator=np.str_(kind),
+        params=np.array([json.dumps(estimator.get_params(), default=_json_default)]),
+        fitted=np.array([json.dumps(fitted)]), **arrays)
+    return buffer.getvalue()
+
+
+def _json_default(value):
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"parameter value {value!r} of type {type(value).__name__} cannot be saved")
+
+
+def _plain_classes(classes):
+    """Class labels as a numeric or unicode array (never object)."""
+    classes = np.asarray(classes)
+    if classes.dtype.kind in "biufU":
+        return classes
+    if all(isinstance(c, str) for c in classes.tolist()):
+        return classes.astype(str)
+    raise ValueError("class labels must be all numbers or all strings to be saved, got "
+                     f"{sorted({type(c).__name__ for c in classes.tolist()})}")
+
+
+def load_model(data):
+    """Rebuild a fitted estimator from the bytes written by :func:`save_model`.
+
+    Parameters
+    ----------
+    data : bytes or binary file-like (e.g. a Streamlit upload)
+
+    Returns
+    -------
+    EchoStateClassifier or EchoStateRegressor
+        Fitted; its predictions are bit-identical to the saved estimator's.
+
+    Raises
+    ------
+    DataError
+        Not an ``.npz`` file, truncated, holding object arrays (pickle is
+        never used), another format version, or an array that is missing or
+        has the wrong shape or dtype (the message names the array, the
+        expected and the found shape).
+    """
+    raw = _read_bytes(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise DataError("this file is not a Liquid Lab model (.npz archive written by "
+                        "'Download model'); it may be truncated or of another type") from None
+    if total > MAX_MODEL_BYTES:
+        raise DataError(f"the model file unpacks to {total / 2**30:.1f} GiB, more than the "
+                        f"{MAX_MODEL_BYTES / 2**30:.0f} GiB allowed")
+    try:
+        archive = np.load(io.BytesIO(raw), allow_pickle=False)
+    except _LOAD_ERRORS as exc:
+        raise DataError(f"the model file cannot be opened as .npz: {exc}") from None
+    with archive:
+        return _Loader(archive).estimator()
+
+
+def _read_bytes(data):
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    if hasattr(data, "read"):
+        if hasattr(data, "seek"):
+            data.seek(0)
+        raw = data.read()
+        if isinstance(raw, (bytes, bytearray)):
+            return bytes(raw)
+    raise DataError(f"a model must be given as bytes or a binary file, got {type(data).__name__}")
+
+
+class _Loader:
+    """Reads and checks the arrays of one opened model archive."""
+
+    def __init__(self, archive):
+        self.archive = archive
+
+    def array(self, name, shape=None, kinds="f", dtype=None):
+        """The array ``name``, checked for shape, dtype kind/exact dtype and finiteness."""
+        if name not in self.archive.files:
+            raise DataError(f"the model file has no array {name!r}; it is incomplete or not "
+                            "a Liquid Lab model")
+        try:
+            value = self.archive[name]
+        except _LOAD_ERRORS as exc:
+            raise DataError(f"array {name!r} of the model file cannot be read ({exc}); the "
+                            "file is damaged or holds Python objects, which are never loaded") from None
+        if shape is not None:
+            _check_shape(name, value, shape)
+        if value.dtype.kind not in kinds or (dtype is not None and value.dtype != dtype):
+            expected = np.dtype(dtype).name if dtype is not None else f"kind {kinds!r}"
+            raise DataError(f"array {name!r} of the model file should be {expected} but is "
+                            f"{value.dtype}")
+        if value.dtype.kind == "f" and not np.isfinite(value).all():
+            raise DataError(f"array {name!r} of the model file contains NaN or infinity")
+        return value
+
+    def json(self, name):
+        text = self.array(name, shape=(1,), kinds="U")[0]
+        try:
+            value = json.loads(str(text))
+        except json.JSONDecodeError as exc:
+            raise DataError(f"array {name!r} of the model file is not valid JSON: {exc}") from None
+        if not isinstance(value, dict):
+            raise DataError(f"array {name!r} of the model file should hold a JSON object")
+        return value
+
+    def estimator(self):
+        version = self.array("format_version", shape=(), kinds="iu")
+        if int(version) != FORMAT_VERSION:
+            raise DataError(f"the model file has format version {int(version)}; this Liquid "
+                            f"Lab reads version {FORMAT_VERSION}")
+        kind = str(self.array("estimator", shape=(), kinds="U"))
+        if kind not in _ESTIMATORS:
+            raise DataError(f"the model file holds a {kind!r}; expected one of "
+                            f"{', '.join(_ESTIMATORS)}")
+        estimator = _ESTIMATORS[kind]()
+        params = self.json("params")
+        expected = set(estimator.get_params())
+        if set(params) != expected:
+            missing, extra = sorted(expected - set(params)), sorted(set(params) - expected)
+            raise DataError(f"the model file's params do not match a {kind}: missing "
+                            f"{missing or 'none'}, unexpected {extra or 'none'}")
+        if isinstance(params["cell_options"], dict):
+            params["cell_options"] = {key: tuple(v) if isinstance(v, list) else v
+                                      for key, v in params["cell_options"].items()}
+        estimator.set_params(**params)
+        fitted = self.json("fitted")
+        try:
+            cell_scalars = _check_params(estimator, fitted)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise DataError(f"the model file's parameters are invalid: {exc}") from None
+        estimator.reservoir_ = self.reservoir(estimator, fitted, cell_scalars)
+        self.readout(estimator, fitted)
+        estimator.fit_time_ = float(fitted["fit_time"])
+        if "feature_names_in" in self.archive.files:
+            estimator.feature_names_in_ = self.array(
+                "feature_names_in", shape=(estimator.n_features_in_,), kinds="U").astype(object)
+        return estimator
+
+    def reservoir(self, estimator, fitted, cell_scalars):
+        n, n_inputs = estimator.n_units, fitted["n_inputs"]
+        f32 = np.float32
+        W = self.array("W", (n, n), dtype=f32)
+        W_in = self.array("W_in", (n, n_inputs), dtype=f32)
+        bias = self.array("bias", (n,), dtype=f32)
+        shapes = {"tau": (n,), "reversal": (n,), "W_f": (n, n), "W_h": (n, n),
+                  "W_in_f": (n, n_inputs), "W_in_h": (n, n_inputs), "bias_f": (n,), "bias_h": (n,)}
+        cell_params = dict(cell_scalars)
+        for name in _CELL_ARRAYS[estimator.cell]:
+            cell_params[name] = self.array(name, shapes[name], dtype=f32)
+        if estimator.cell == "ltc" and not (cell_params["tau"] > 0).all():
+            raise DataError("array 'tau' of the model file must be positive (time constants)")
+        for value in (W, W_in, bias, *[v for v in cell_params.values() if isinstance(v, np.ndarray)]):
+            value.setflags(write=False)
+        return Reservoir(W=W, W_in=W_in, bias=bias, leak_rate=float(estimator.leak_rate),
+                         cell=estimator.cell, spectral_radius=fitted["spectral_radius"],
+                         scale=fitted["scale"], n_units=n, density=float(estimator.density),
+                         seed=estimator.random_state, cell_params=cell_params)
+
+    def readout(self, estimator, fitted):
+        coef = self.array("coef", dtype=np.float64)
+        if isinstance(estimator, EchoStateClassifier):
+            classes = self.array("classes", kinds="biufU")
+            if classes.ndim != 1 or len(classes) < 2 or len(np.unique(classes)) != len(classes):
+                raise DataError(f"array 'classes' of the model file should list at least 2 "
+                                f"distinct labels, found shape {classes.shape}")
+            n_outputs = len(classes)
+            width = n_features(estimator.n_units, estimator.pooling, estimator.n_points)
+            estimator.classes_ = classes
+            estimator.n_inputs_ = fitted["n_inputs"]
+            estimator.n_features_in_ = fitted["n_features_in"]
+        else:
+            n_outputs = 1 if fitted["y_1d"] or coef.ndim != 2 else max(coef.shape[1], 1)
+            width = estimator.n_units
+            estimator.n_features_in_ = fitted["n_inputs"]
+            estimator._y_1d = fitted["y_1d"]
+        estimator.coef_ = _check_shape("coef", coef, (width, n_outputs))
+        estimator.intercept_ = self.array("intercept", (n_outputs,), dtype=np.float64)
+
+
+def _check_shape(name, value, shape):
+    if value.shape != tuple(shape):
+        raise DataError(f"array {name!r} of the model file should have shape {tuple(shape)} "
+                        f"but has shape {value.shape}")
+    return value
+
+
+def _check_params(estimator, fitted):
+    """Validate parameters and fitted scalars; return the cell's scalar parameters."""
+    p = estimator.get_params()
+    check_int("n_units", p["n_units"], low=1)
+    for name in ("spectral_radius", "input_scaling", "bias_scaling", "ridge"):
+        check_number(name, p[name], low=0)
+    check_number("density", p["density"], low=0, high=1)
+    check_number("leak_rate", p["leak_rate"], low=0, high=1, low_open=True)
+    check_choice("cell", p["cell"], CELLS)
+    check_seed("random_state", p["random_state"])
+    options = p["cell_options"] or {}
+    if not isinstance(options, dict):
+        raise ValueError(f"cell_options must be a dict or None, got {options!r}")
+    if isinstance(estimator, EchoStateClassifier):
+        check_choice("pooling", p["pooling"], POOLINGS[:-1])
+        check_int("n_points", p["n_points"], low=1)
+        if p["n_steps"] is not None:
+            check_int("n_steps", p["n_steps"], low=1)
+        if fitted["n_features_in"] is not None:
+            check_int("n_features_in", fitted["n_features_in"], low=1)
+    else:
+        check_int("washout", p["washout"], low=0)
+        if not isinstance(fitted["y_1d"], bool):
+            raise ValueError(f"y_1d must be true or false, got {fitted['y_1d']!r}")
+    check_int("n_inputs", fitted["n_inputs"], low=1)
+    for name in ("fit_time", "spectral_radius", "scale"):
+        check_number(name, fitted[name], low=0)
+    # The cell's own validation on a one-unit draw yields its scalar options cheaply.
+    scalars = make_cell_params(p["cell"], 1, 1, RecurrentDraw(np.zeros((1, 1)), 0.0, None), 1.0,
+                               np.random.default_rng(0), **options)
+    return {key: value for key, value in scalars.items() if not isinstance(value, np.ndarray)}

@@ -1,0 +1,65 @@
+"""Ridge from streamed normal equations against scikit-learn; pinv."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Ridge
+
+from lnn_core import RidgeAccumulator, pinv_readout, ridge_solve
+
+
+@pytest.mark.parametrize("ridge", [1e-6, 1e-2, 1.0, 30.0])
+def test_streamed_ridge_matches_sklearn(ridge):
+    rng = np.random.default_rng(0)
+    F = rng.standard_normal((500, 40)) * rng.uniform(0.1, 5, 40) + rng.uniform(-3, 3, 40)
+    Y = F @ rng.standard_normal((40, 3)) + rng.standard_normal((500, 3)) + 7.0
+    acc = RidgeAccumulator(40, 3)
+    for start in range(0, 500, 64):                      # streamed in chunks
+        acc.add(F[start:start + 64], Y[start:start + 64])
+    coef, intercept = acc.solve(ridge)
+    ref = Ridge(alpha=ridge, solver="cholesky").fit(F, Y)
+    np.testing.assert_allclose(coef, ref.coef_.T, rtol=1e-5, atol=1e-9)
+    np.testing.assert_allclose(intercept, ref.intercept_, rtol=1e-5)
+
+
+def test_intercept_is_not_penalised():
+    rng = np.random.default_rng(1)
+    F = rng.standard_normal((200, 5))
+    acc = RidgeAccumulator(5, 1)
+    acc.add(F, np.full((200, 1), 100.0))
+    coef, intercept = acc.solve(1e6)
+    assert intercept[0] == pytest.approx(100.0)
+    assert np.abs(coef).max() < 1e-6
+
+
+def test_solve_path_equals_separate_solves():
+    rng = np.random.default_rng(2)
+    F, Y = rng.standard_normal((300, 20)), rng.standard_normal((300, 4))
+    acc = RidgeAccumulator(20, 4)
+    acc.add(F, Y)
+    ridges = [0.0, 1e-3, 1.0, 100.0]
+    for ridge, (coef, intercept) in zip(ridges, acc.solve_path(ridges)):
+        ref_coef, ref_intercept = acc.solve(ridge)
+        np.testing.assert_allclose(coef, ref_coef, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(intercept, ref_intercept, rtol=1e-7, atol=1e-10)
+
+
+def test_ridge_zero_on_collinear_features_stays_finite():
+    F = np.ones((50, 3))
+    coef = ridge_solve(F.T @ F * 0, np.ones((3, 1)), 0.0)
+    assert np.isfinite(coef).all()
+
+
+def test_pinv_readout_is_least_squares_without_intercept():
+    rng = np.random.default_rng(3)
+    F = rng.standard_normal((100, 8))
+    W = rng.standard_normal((8, 2))
+    np.testing.assert_allclose(pinv_readout(F, F @ W), W, atol=1e-10)
+
+
+def test_empty_accumulator_and_bad_ridge():
+    with pytest.raises(ValueError, match="no samples"):
+        RidgeAccumulator(2, 1).solve(1.0)
+    acc = RidgeAccumulator(2, 1)
+    acc.add(np.eye(2), np.ones((2, 1)))
+    with pytest.raises(ValueError, match="ridge must be a number >= 0, got -1"):
+        acc.solve(-1)

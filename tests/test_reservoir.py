@@ -1,0 +1,112 @@
+"""Reservoir weights: scaling, spectrum reuse, seeds, validation."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from lnn_core import make_reservoir
+from lnn_core.reservoir import DENSE_EIG_LIMIT, unscaled_recurrent
+
+
+@pytest.mark.parametrize("radius", [0.0, 0.5, 0.9, 1.3])
+@pytest.mark.parametrize("n_units,density", [(50, 0.2), (300, 0.05), (300, 1.0)])
+def test_spectral_radius_matches_target(n_units, density, radius):
+    res = make_reservoir(n_units, 2, spectral_radius=radius, density=density, seed=3)
+    true_radius = np.max(np.abs(np.linalg.eigvals(res.W.astype(np.float64))))
+    assert true_radius == pytest.approx(radius, rel=1e-6, abs=1e-6)
+    assert np.max(np.abs(res.eigenvalues)) == pytest.approx(radius, rel=1e-6, abs=1e-9)
+
+
+def test_density_is_exact_fraction_of_nonzeros():
+    res = make_reservoir(200, 1, density=0.07, seed=1)
+    assert np.count_nonzero(res.W) == round(0.07 * 200 * 200)
+
+
+def test_changing_radius_reuses_the_cached_spectrum():
+    unscaled_recurrent.cache_clear()
+    make_reservoir(120, 1, spectral_radius=0.5, seed=11)
+    make_reservoir(120, 1, spectral_radius=1.1, seed=11)
+    make_reservoir(120, 3, spectral_radius=0.2, seed=11, input_scaling=2.0)
+    info = unscaled_recurrent.cache_info()
+    assert info.misses == 1 and info.hits == 2
+
+
+def test_same_seed_bit_identical_and_different_seed_differs():
+    a = make_reservoir(100, 3, seed=7)
+    b = make_reservoir(100, 3, seed=7)
+    c = make_reservoir(100, 3, seed=8)
+    for name in ("W", "W_in", "bias"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
+        assert not np.array_equal(getattr(a, name), getattr(c, name))
+
+
+def test_seed_zero_is_a_seed_not_randomness():
+    assert np.array_equal(make_reservoir(30, 1, seed=0).W, make_reservoir(30, 1, seed=0).W)
+
+
+def test_recurrent_matrix_does_not_depend_on_inputs_or_scalings():
+    a = make_reservoir(80, 1, seed=5, input_scaling=0.1)
+    b = make_reservoir(80, 9, seed=5, input_scaling=3.0, bias_scaling=1.0)
+    assert np.array_equal(a.W, b.W)
+
+
+def test_input_and_bias_ranges():
+    res = make_reservoir(400, 5, input_scaling=0.3, bias_scaling=0.05, seed=2)
+    assert np.abs(res.W_in).max() <= 0.3 and np.abs(res.W_in).max() > 0.29
+    assert np.abs(res.bias).max() <= 0.05
+    assert res.W.dtype == res.W_in.dtype == res.bias.dtype == np.float32
+
+
+@pytest.mark.parametrize("kwargs", [dict(n_units=1, density=0.0), dict(n_units=40, density=0.0)])
+def test_degenerate_draw_gives_zero_radius_with_warning(kwargs):
+    with pytest.warns(RuntimeWarning, match="spectral radius 0"):
+        res = make_reservoir(n_inputs=1, spectral_radius=0.9, seed=0, **kwargs)
+    assert res.spectral_radius == 0.0
+    assert np.all(res.W == 0) and np.isfinite(res.W).all()
+    assert np.all(np.abs(res.eigenvalues) == 0)
+
+
+def test_single_unit_with_self_loop_is_scaled():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = make_reservoir(1, 1, spectral_radius=0.7, density=1.0, seed=0)
+    assert abs(res.W[0, 0]) == pytest.approx(0.7)
+
+
+def test_large_reservoir_uses_arpack_radius():
+    n = DENSE_EIG_LIMIT + 200
+    draw = unscaled_recurrent(n, 0.002, 4)
+    assert draw.eigenvalues is None
+    res = make_reservoir(n, 1, density=0.002, spectral_radius=0.8, seed=4)
+    import scipy.sparse
+    import scipy.sparse.linalg as sla
+    W = scipy.sparse.csr_matrix(res.W.astype(np.float64))
+    top = sla.eigs(W, k=1, which="LM", tol=1e-10, return_eigenvectors=False, v0=np.ones(n))
+    assert np.max(np.abs(top)) == pytest.approx(0.8, rel=1e-5)
+
+
+@pytest.mark.parametrize("name,value,fragment", [
+    ("n_units", 0, "n_units must be a whole number >= 1, got 0"),
+    ("n_units", 2.5, "n_units must be a whole number"),
+    ("spectral_radius", -0.1, "spectral_radius must be a number >= 0, got -0.1"),
+    ("spectral_radius", float("nan"), "spectral_radius must be a number >= 0"),
+    ("density", 1.5, r"density must be a number in \[0, 1\], got 1.5"),
+    ("input_scaling", -1, "input_scaling must be a number >= 0"),
+    ("bias_scaling", "big", "bias_scaling must be a number >= 0, got 'big'"),
+    ("leak_rate", 0.0, r"leak_rate must be a number in \(0, 1\], got 0.0"),
+    ("leak_rate", 1.2, r"leak_rate must be a number in \(0, 1\]"),
+    ("seed", -3, "seed must be a whole number >= 0, got -3"),
+    ("cell", "lstm", "cell must be one of 'esn', 'ltc', 'cfc', got 'lstm'"),
+])
+def test_bad_parameters_raise_clear_value_error(name, value, fragment):
+    kwargs = {"n_units": 20, "n_inputs": 1, name: value}
+    with pytest.raises(ValueError, match=fragment):
+        make_reservoir(**kwargs)
+
+
+def test_unknown_cell_option_is_named():
+    with pytest.raises(ValueError, match="unknown option.*tau_range.*'esn'"):
+        make_reservoir(10, 1, tau_range=(1, 2))
+    with pytest.raises(ValueError, match="tau_range must be a pair"):
+        make_reservoir(10, 1, cell="ltc", tau_range=(0.0, 1.0))
