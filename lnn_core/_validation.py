@@ -42,8 +42,10 @@ def check_number(name, value, *, low=None, high=None, low_open=False, high_open=
 def check_int(name, value, *, low=None, high=None):
     """Return ``value`` as an int after checking ``low <= value <= high``."""
     rng = _describe_range(low, high, False, False)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        if isinstance(value, numbers.Real) and float(value).is_integer():
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a whole number {rng}, got {value!r}")
+    if not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
             value = int(value)
         else:
             raise ValueError(f"{name} must be a whole number {rng}, got {value!r}")

@@ -16,9 +16,9 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from ._validation import check_choice, check_int, check_number
 from .errors import DataError
-from .readout import RidgeAccumulator
+from .readout import RidgeAccumulator, dual_ridge
 from .reservoir import make_reservoir
-from .states import POOLINGS, as_sequences, collect_features, free_run
+from .states import POOLINGS, as_sequences, collect_features, free_run, n_features
 
 __all__ = ["EchoStateClassifier", "EchoStateRegressor"]
 
@@ -48,16 +48,20 @@ class _ReservoirParams:
             leak_rate=self.leak_rate, seed=self.random_state, cell=self.cell, **options)
 
 
-def _stream_ridge(reservoir, sequences, targets, pooling, progress, n_points=4):
-    """Accumulate the ridge normal equations block by block.
+def _reversed(sequences):
+    """Each sequence read backwards in time."""
+    if isinstance(sequences, np.ndarray):
+        return sequences[:, ::-1]
+    return [s[::-1] for s in sequences]
 
-    Parameters
-    ----------
-    sequences : ndarray of shape (n_samples, n_steps, n_inputs) or list
-    targets : ndarray of shape (n_samples, n_outputs)
+
+def _feature_blocks(reservoir, sequences, pooling, n_points, bidirectional, progress):
+    """Yield ``(start, features)`` for blocks of samples, in order.
+
+    With ``bidirectional`` each block's features are those of the sequences
+    read forwards, then backwards, side by side.
     """
     n = len(sequences)
-    acc = None
     for start in range(0, n, _BLOCK):
         block = sequences[start:start + _BLOCK]
 
@@ -65,11 +69,34 @@ def _stream_ridge(reservoir, sequences, targets, pooling, progress, n_points=4):
             if progress is not None:
                 progress(start + done, n)
 
-        F = collect_features(reservoir, block, pooling, n_points=n_points, progress=block_progress)
-        if acc is None:
-            acc = RidgeAccumulator(F.shape[1], targets.shape[1])
-        acc.add(F, targets[start:start + _BLOCK])
-    return acc
+        F = collect_features(reservoir, block, pooling, n_points=n_points,
+                             progress=None if bidirectional else block_progress)
+        if bidirectional:
+            F = np.hstack([F, collect_features(reservoir, _reversed(block), pooling,
+                                               n_points=n_points, progress=block_progress)])
+        yield start, F
+
+
+def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirectional, progress):
+    """Ridge readout on pooled features: streamed normal equations, or the dual.
+
+    When there are more features than samples the readout is solved in sample
+    space (:func:`lnn_core.readout.dual_ridge`), which then keeps the feature
+    matrix; otherwise the normal equations are accumulated block by block and
+    memory stays bounded by the block.
+    """
+    n = len(sequences)
+    width = n_features(reservoir.n_units, pooling, n_points) * (2 if bidirectional else 1)
+    blocks = _feature_blocks(reservoir, sequences, pooling, n_points, bidirectional, progress)
+    if width > n and ridge > 0:
+        F = np.empty((n, width), np.float32)
+        for start, block in blocks:
+            F[start:start + len(block)] = block
+        return dual_ridge(F, targets, ridge)
+    acc = RidgeAccumulator(width, targets.shape[1])
+    for start, block in blocks:
+        acc.add(block, targets[start:start + len(block)])
+    return acc.solve(ridge)
 
 
 class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
@@ -104,6 +131,9 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         with ``n_steps=28`` is read row by row).  ``None``: one input per step.
     n_points : int, default 4
         Steps sampled by ``pooling="points"``.
+    bidirectional : bool, default False
+        Also read every sequence backwards through the same reservoir and
+        put both directions' features side by side (twice the cost).
     cell : {"esn", "ltc", "cfc"}, default "esn"
         Neuron type, see :mod:`lnn_core.cells`.
     cell_options : dict or None, default None
@@ -137,7 +167,8 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
 
     def __init__(self, n_units=500, spectral_radius=0.9, density=0.1, input_scaling=0.5,
                  bias_scaling=0.2, leak_rate=1.0, ridge=1e-4, pooling="mean+last", n_steps=None,
-                 n_points=4, cell="esn", cell_options=None, random_state=0):
+                 n_points=4, bidirectional=False, cell="esn", cell_options=None,
+                 random_state=0):
         self.n_units = n_units
         self.spectral_radius = spectral_radius
         self.density = density
@@ -148,6 +179,7 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         self.pooling = pooling
         self.n_steps = n_steps
         self.n_points = n_points
+        self.bidirectional = bidirectional
         self.cell = cell
         self.cell_options = cell_options
         self.random_state = random_state
@@ -197,16 +229,19 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         self.n_inputs_ = seqs[0].shape[-1]
         self.reservoir_ = self._build_reservoir(self.n_inputs_)
         targets = np.eye(len(self.classes_))[encoded]                # one-hot, (n, n_classes)
-        acc = _stream_ridge(self.reservoir_, seqs, targets, self.pooling, progress, self.n_points)
-        self.coef_, self.intercept_ = acc.solve(self.ridge)
+        ridge = check_number("ridge", self.ridge, low=0)
+        self.coef_, self.intercept_ = _fit_ridge(self.reservoir_, seqs, targets, ridge, self.pooling,
+                                                 self.n_points, bool(self.bidirectional), progress)
         self.fit_time_ = time.perf_counter() - start
         return self
 
     def transform_states(self, X, progress=None):
         """Pooled reservoir features of ``X``, shape (n_samples, n_features)."""
         check_is_fitted(self)
-        return collect_features(self.reservoir_, self._sequences(X, reset=False), self.pooling,
-                                n_points=self.n_points, progress=progress)
+        seqs = self._sequences(X, reset=False)
+        return np.vstack([F for _, F in _feature_blocks(self.reservoir_, seqs, self.pooling,
+                                                          self.n_points, bool(self.bidirectional),
+                                                          progress)])
 
     def _scores(self, X, progress=None):
         check_is_fitted(self)

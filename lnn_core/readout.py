@@ -16,7 +16,7 @@ import scipy.linalg
 
 from ._validation import check_number
 
-__all__ = ["RidgeAccumulator", "ridge_solve", "pinv_readout"]
+__all__ = ["RidgeAccumulator", "ridge_solve", "dual_ridge", "pinv_readout"]
 
 
 class RidgeAccumulator:
@@ -141,6 +141,36 @@ def ridge_solve(G, H, ridge):
         return scipy.linalg.solve(A, H, assume_a="pos", check_finite=False)
     except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
         return scipy.linalg.lstsq(A, H, check_finite=False)[0]
+
+
+def dual_ridge(features, targets, ridge):
+    """Ridge with an unpenalised intercept, solved in sample space.
+
+    Same solution as :meth:`RidgeAccumulator.solve`, cheaper when there are
+    more features than samples: with centred ``F`` and ``Y``,
+    ``B = F' (F F' + ridge I)^-1 Y``.
+
+    Parameters
+    ----------
+    features : ndarray of shape (n_samples, n_features)
+    targets : ndarray of shape (n_samples, n_outputs)
+    ridge : float, > 0
+
+    Returns
+    -------
+    coef : ndarray of shape (n_features, n_outputs)
+    intercept : ndarray of shape (n_outputs,)
+    """
+    ridge = check_number("ridge", ridge, low=0, low_open=True)
+    F = np.asarray(features, dtype=np.float64)
+    Y = np.asarray(targets, dtype=np.float64)
+    m, ybar = F.mean(axis=0), Y.mean(axis=0)
+    F = F - m                                           # (n_samples, n_features)
+    K = F @ F.T
+    K[np.diag_indices_from(K)] += ridge
+    alpha = scipy.linalg.solve(K, Y - ybar, assume_a="pos", check_finite=False)
+    coef = F.T @ alpha
+    return coef, ybar - m @ coef
 
 
 def pinv_readout(features, targets):

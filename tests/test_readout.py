@@ -5,6 +5,7 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from lnn_core import RidgeAccumulator, pinv_readout, ridge_solve
+from lnn_core.readout import dual_ridge
 
 
 @pytest.mark.parametrize("ridge", [1e-6, 1e-2, 1.0, 30.0])
@@ -63,3 +64,14 @@ def test_empty_accumulator_and_bad_ridge():
     acc.add(np.eye(2), np.ones((2, 1)))
     with pytest.raises(ValueError, match="ridge must be a number >= 0, got -1"):
         acc.solve(-1)
+
+
+@pytest.mark.parametrize("ridge", [1e-3, 1.0])
+def test_dual_ridge_matches_sklearn_when_features_outnumber_samples(ridge):
+    rng = np.random.default_rng(4)
+    F = rng.standard_normal((60, 200)) + 2.0
+    Y = rng.standard_normal((60, 3))
+    coef, intercept = dual_ridge(F, Y, ridge)
+    ref = Ridge(alpha=ridge, solver="svd").fit(F, Y)
+    np.testing.assert_allclose(coef, ref.coef_.T, rtol=1e-5, atol=1e-8)
+    np.testing.assert_allclose(intercept, ref.intercept_, rtol=1e-5, atol=1e-8)

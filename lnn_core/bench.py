@@ -1,0 +1,193 @@
+"""Benchmarks, printed as ratios to baselines measured in the same run.
+
+Run ``python -m lnn_core.bench`` (add ``--quick`` for a small smoke run).
+Every number is relative to something measured seconds earlier on the same
+machine, because a shared machine's absolute speed drifts.
+
+- ``state collection``: GFLOP/s of :func:`lnn_core.collect_features` on
+  4096 sequences x 28 steps x 28 inputs at 1000 units, against the float32
+  matrix-multiply peak ((4096 x 1000) @ (1000 x 1000)) measured here.
+- ``speed-up over a per-sequence loop``: the same reservoir run one sequence
+  at a time in plain NumPy (float64, one matrix-vector product per step).
+- ``ReservoirPy``: if installed, its fit + predict time and accuracy on the
+  MNIST offline sample with the same hyperparameters, beside ours.
+- ``peak memory``: resident-set growth of a full-MNIST-sized run (60,000
+  synthetic 28 x 28 sequences, 1000 units, mean+last pooling), in a child
+  process so that earlier runs do not count.
+"""
+
+import argparse
+import datetime
+import json
+import platform
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+from .reservoir import make_reservoir
+from .states import collect_features
+
+__all__ = ["matmul_peak", "state_throughput", "loop_baseline", "peak_memory", "main"]
+
+
+def _best_time(fn, repeats):
+    best = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def matmul_peak(n_rows=4096, n_units=1000, repeats=5):
+    """Float32 matrix-multiply GFLOP/s, ``(n_rows x n_units) @ (n_units x n_units)``."""
+    rng = np.random.default_rng(0)
+    A = rng.standard_normal((n_rows, n_units), dtype=np.float32)
+    B = rng.standard_normal((n_units, n_units), dtype=np.float32)
+    out = np.empty((n_rows, n_units), np.float32)
+    np.matmul(A, B, out=out)
+    return 2.0 * n_rows * n_units * n_units / _best_time(lambda: np.matmul(A, B, out=out), repeats) / 1e9
+
+
+def _workload(n_sequences, n_steps, n_inputs, seed=0):
+    return np.random.default_rng(seed).random((n_sequences, n_steps, n_inputs), dtype=np.float32)
+
+
+def _flops(n_sequences, n_steps, n_inputs, n_units):
+    return 2.0 * n_sequences * n_steps * (n_units * n_units + n_inputs * n_units)
+
+
+def state_throughput(n_sequences=4096, n_steps=28, n_inputs=28, n_units=1000, repeats=3,
+                     pooling="last"):
+    """GFLOP/s of batched state collection (matrix products only are counted)."""
+    res = make_reservoir(n_units, n_inputs, seed=0)
+    X = _workload(n_sequences, n_steps, n_inputs)
+    seconds = _best_time(lambda: collect_features(res, X, pooling), repeats)
+    return _flops(n_sequences, n_steps, n_inputs, n_units) / seconds / 1e9, seconds
+
+
+def loop_baseline(n_sequences=256, n_steps=28, n_inputs=28, n_units=1000):
+    """Seconds per sequence of a straightforward per-sequence NumPy loop."""
+    res = make_reservoir(n_units, n_inputs, seed=0)
+    W, W_in, b = (m.astype(np.float64) for m in (res.W, res.W_in, res.bias))
+    X = _workload(n_sequences, n_steps, n_inputs).astype(np.float64)
+
+    def run():
+        for seq in X:
+            x = np.zeros(n_units)
+            for u in seq:
+                x = np.tanh(W_in @ u + W @ x + b)
+
+    return _best_time(run, 1) / n_sequences
+
+
+def peak_memory(n_sequences=60000, n_units=1000):
+    """Peak resident memory (MB) of a full-MNIST-sized feature run, in a child process."""
+    code = (
+        "import resource, numpy as np\n"
+        "from lnn_core import make_reservoir, collect_features\n"
+        f"res = make_reservoir({n_units}, 28, seed=0)\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"X = np.random.default_rng(0).random(({n_sequences}, 28, 28), dtype=np.float32)\n"
+        "F = collect_features(res, X, 'mean+last')\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(base / 1024, peak / 1024, X.nbytes / 2**20, F.nbytes / 2**20)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    base, peak, inputs, features = map(float, out.stdout.split())
+    return {"baseline_mb": base, "peak_mb": peak, "inputs_mb": inputs, "features_mb": features}
+
+
+def reservoirpy_comparison(n_units=1000):
+    """Fit + predict time and accuracy of ReservoirPy and ours on the MNIST sample."""
+    try:
+        import reservoirpy  # noqa: F401
+    except ImportError:
+        return None
+    from reservoirpy.nodes import Reservoir as RpyReservoir
+    from reservoirpy.nodes import Ridge as RpyRidge
+    from .estimators import EchoStateClassifier
+    from .mnist import load_mnist
+
+    data = load_mnist("sample")
+    params = dict(n_units=n_units, spectral_radius=0.9, input_scaling=0.5, leak_rate=1.0,
+                  density=0.1, bias_scaling=0.0, ridge=1e-4)
+    start = time.perf_counter()
+    clf = EchoStateClassifier(pooling="last", random_state=0, **params).fit(data.X_train, data.y_train)
+    ours_acc = clf.score(data.X_test, data.y_test)
+    ours = time.perf_counter() - start
+
+    start = time.perf_counter()
+    reservoir = RpyReservoir(n_units, sr=0.9, lr=1.0, input_scaling=0.5, rc_connectivity=0.1,
+                             input_connectivity=1.0, bias_scaling=0.0, seed=0)
+    readout = RpyRidge(ridge=1e-4)
+    last = [reservoir.run(x, reset=True)[-1] for x in data.X_train]
+    readout.fit(np.array(last), np.eye(10)[data.y_train])
+    test_last = [reservoir.run(x, reset=True)[-1] for x in data.X_test]
+    rpy_acc = float(np.mean(np.argmax(readout.run(np.array(test_last)), 1) == data.y_test))
+    rpy = time.perf_counter() - start
+    return {"ours_s": ours, "ours_accuracy": ours_acc, "reservoirpy_s": rpy,
+            "reservoirpy_accuracy": rpy_acc, "speedup": rpy / ours}
+
+
+def main(argv=None):
+    """Run the benchmarks and print a table (and JSON with ``--json``)."""
+    parser = argparse.ArgumentParser(prog="python -m lnn_core.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run for CI")
+    parser.add_argument("--json", action="store_true", help="also print the results as JSON")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the 60,000-sequence run")
+    args = parser.parse_args(argv)
+    n_seq, n_units, mem_seq = (512, 300, 5000) if args.quick else (4096, 1000, 60000)
+    results = {"date": datetime.date.today().isoformat(), "machine": f"{platform.machine()}, "
+               f"{_cores()} cores, numpy {np.__version__}", "n_sequences": n_seq, "n_units": n_units}
+    peak = matmul_peak(n_seq, n_units)
+    ours, seconds = state_throughput(n_seq, n_units=n_units)
+    loop = loop_baseline(max(32, n_seq // 16), n_units=n_units)
+    results.update(peak_gflops=peak, collect_gflops=ours, collect_seconds=seconds,
+                   fraction_of_peak=ours / peak, loop_seconds_per_sequence=loop,
+                   speedup_over_loop=loop * n_seq / seconds)
+    if not args.skip_memory:
+        results["memory"] = peak_memory(mem_seq, n_units)
+    results["reservoirpy"] = None if args.quick else reservoirpy_comparison(n_units)
+    print(_table(results))
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return results
+
+
+def _cores():
+    try:
+        import os
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return "?"
+
+
+def _table(r):
+    rows = [
+        ("float32 matmul peak", f"{r['peak_gflops']:.1f} GFLOP/s", "baseline"),
+        (f"state collection ({r['n_sequences']} x 28 x 28, {r['n_units']} units)",
+         f"{r['collect_gflops']:.1f} GFLOP/s", f"{r['fraction_of_peak']:.0%} of peak"),
+        ("per-sequence NumPy loop", f"{r['loop_seconds_per_sequence'] * 1e3:.2f} ms/sequence",
+         f"ours {r['speedup_over_loop']:.0f}x faster"),
+    ]
+    if r.get("memory"):
+        m = r["memory"]
+        rows.append(("peak memory, 60,000-sized run" if m["inputs_mb"] > 100 else "peak memory",
+                     f"{m['peak_mb']:.0f} MB", f"inputs {m['inputs_mb']:.0f} MB + features "
+                     f"{m['features_mb']:.0f} MB; start {m['baseline_mb']:.0f} MB"))
+    if r.get("reservoirpy"):
+        p = r["reservoirpy"]
+        rows.append(("ReservoirPy, MNIST sample fit+predict", f"{p['reservoirpy_s']:.1f} s, "
+                     f"acc {p['reservoirpy_accuracy']:.3f}", f"ours {p['ours_s']:.1f} s, acc "
+                     f"{p['ours_accuracy']:.3f}: {p['speedup']:.1f}x faster"))
+    width = max(len(a) for a, _, _ in rows)
+    lines = [f"Liquid Lab benchmark, {r['date']}, {r['machine']}"]
+    lines += [f"{a:<{width}}  {b:>22}  {c}" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
