@@ -20,7 +20,7 @@ from ._validation import check_choice, check_int
 from .cells import kernel_for
 from .errors import DataError
 
-__all__ = ["POOLINGS", "collect_features", "run_states", "as_sequences", "n_features",
+__all__ = ["POOLINGS", "collect_features", "run_states", "as_sequences", "n_features", "single_threaded_blas",
            "default_chunk_size"]
 
 #: Readout feature layouts.
@@ -110,7 +110,7 @@ _blas_limiter = None
 
 
 @contextmanager
-def _single_threaded_blas():
+def single_threaded_blas():
     """Hold BLAS at one thread while any caller runs chunks in parallel threads.
 
     Each worker thread then runs its own matrix products and element-wise
@@ -225,7 +225,7 @@ def _map_chunks(run, chunks, n_jobs):
     if n_jobs == 1 or len(chunks) == 1:
         yield from map(run, chunks)
         return
-    with _single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
+    with single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
         # at most 2 * n_jobs chunks in flight keeps memory bounded
         pending = []
         for idx in chunks:

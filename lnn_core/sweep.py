@@ -17,10 +17,11 @@ Work is shared wherever the maths allows:
   :func:`~lnn_core.reservoir.make_reservoir` (per process), so a sweep over
   ``spectral_radius`` costs one eigen-decomposition per worker.
 
-Groups run through joblib, one task per group, so the same call uses every
-local core or, inside ``joblib.parallel_config(backend="dask")`` with a
-``distributed.Client``, a Dask cluster.  Each task runs with single-threaded
-BLAS and explicit seeds, so the numbers do not depend on where it ran.
+Groups run through joblib, one task per group: on local threads by default
+(the work is NumPy, which releases the GIL), or on a Dask cluster inside
+``joblib.parallel_config(backend="dask")`` with a ``distributed.Client``.
+Each task runs with single-threaded BLAS and explicit seeds, so the numbers
+do not depend on where it ran.
 
 Command line::
 
@@ -37,6 +38,7 @@ Examples
 """
 
 import argparse
+import importlib.util
 import inspect
 import itertools
 import json
@@ -62,12 +64,12 @@ from .metrics import accuracy, nrmse
 from .parsers import decode_text, read_bytes
 from .readout import RidgeAccumulator
 from .reservoir import make_reservoir
-from .states import POOLINGS, _single_threaded_blas, collect_features, run_states
+from .states import POOLINGS, single_threaded_blas, collect_features, run_states
 
 __all__ = [
-    "PARAMETERS", "RESERVOIR_PARAMETERS", "DEFAULT_PARAMETERS", "SCALES", "METRICS",
-    "RESULT_COLUMNS", "TASKS", "ClassificationTask", "ForecastTask", "SweepCancelled",
-    "Sweep", "SweepConfig", "SweepLayout", "SweepResult", "best_parameters", "best_point",
+    "DEFAULT_PARAMETERS", "METRICS", "PARAMETERS", "RESERVOIR_PARAMETERS", "RESULT_COLUMNS",
+    "SCALES", "TASKS", "ClassificationTask", "ForecastTask", "Sweep", "SweepCancelled",
+    "SweepConfig", "SweepLayout", "SweepResult", "best_parameters", "best_point",
     "check_parameter", "digits_task", "evaluate_reservoir", "grid_points", "load_config",
     "mackey_glass_task", "main", "make_task", "mnist_task", "narma10_task", "random_points",
     "read_results", "results_frame", "run_sweep", "spaced", "summarize", "sweep_layout",
@@ -169,7 +171,7 @@ def spaced(name, low, high, n, scale="linear"):
     values = np.geomspace(low, high, n) if scale == "log" else np.linspace(low, high, n)
     values[0], values[-1] = low, high                      # exact ends despite round-off
     if name == "n_units":
-        return tuple(dict.fromkeys(int(round(v)) for v in values))
+        return tuple(dict.fromkeys(round(v) for v in values))
     return tuple(float(v) for v in values)
 
 
@@ -243,7 +245,7 @@ def random_points(ranges, n_points, seed):
         else:
             values = rng.uniform(low, high, n_points)
         if name == "n_units":
-            columns[name] = [int(round(v)) for v in values]
+            columns[name] = [round(v) for v in values]
         else:
             columns[name] = [float(np.clip(v, low, high)) for v in values]
     return [dict(zip(columns, combo)) for combo in zip(*columns.values())]
@@ -261,9 +263,9 @@ class _Task:
 
     metric: ClassVar[str]
 
-    def _freeze(self, *names):
+    def _freeze(self, *names, dtype=None):
         for name in names:
-            array = np.array(getattr(self, name))          # an owned copy
+            array = np.array(getattr(self, name), dtype=dtype)   # an owned copy
             array.setflags(write=False)
             object.__setattr__(self, name, array)
 
@@ -301,7 +303,8 @@ class ClassificationTask(_Task):
 
     def __post_init__(self):
         check_choice("pooling", self.pooling, POOLINGS[:-1])
-        self._freeze("X_train", "y_train", "X_val", "y_val")
+        self._freeze("X_train", "X_val", dtype=np.float32)
+        self._freeze("y_train", "y_val")
         for split in ("train", "val"):
             X, y = getattr(self, f"X_{split}"), getattr(self, f"y_{split}")
             if X.ndim != 3 or len(X) == 0 or len(X) != len(y):
@@ -366,7 +369,8 @@ class ForecastTask(_Task):
     metric: ClassVar[str] = "nrmse"
 
     def __post_init__(self):
-        self._freeze("inputs", "targets")
+        self._freeze("inputs", dtype=np.float32)
+        self._freeze("targets", dtype=np.float64)
         if self.inputs.ndim != 2 or self.targets.ndim != 2 or len(self.inputs) != len(self.targets):
             raise DataError(f"inputs and targets must be 2-D with one row per step, got "
                             f"{self.inputs.shape} and {self.targets.shape}")
@@ -466,7 +470,7 @@ def _forecast_split(n_steps, washout, train_fraction):
     washout = check_int("washout", washout, low=0)
     train_fraction = check_number("train_fraction", train_fraction, low=0, high=1,
                                   low_open=True, high_open=True)
-    n_train = int(round(train_fraction * n_steps))
+    n_train = round(train_fraction * n_steps)
     if not washout + 2 <= n_train <= n_steps - 3:
         raise ValueError(f"train_fraction={train_fraction:g} of n_steps={n_steps} leaves "
                          f"{n_train} training steps; it must exceed washout={washout} + 1 and "
@@ -545,14 +549,17 @@ def make_task(name, **options):
     >>> make_task("digits").X_val.shape
     (337, 8, 8)
     """
+    _check_task_options(name, options)
+    return TASKS[name](**options)
+
+
+def _check_task_options(name, options):
     check_choice("task", name, tuple(TASKS))
-    factory = TASKS[name]
-    allowed = tuple(inspect.signature(factory).parameters)
+    allowed = tuple(inspect.signature(TASKS[name]).parameters)
     for key in options:
         if key not in allowed:
             raise ValueError(f"unknown option {key!r} of task {name!r}; allowed: "
                              f"{', '.join(allowed)}")
-    return factory(**options)
 
 
 # --------------------------------------------------------------------------- #
@@ -581,11 +588,13 @@ def evaluate_reservoir(task, reservoir_parameters, seed, ridges):
     list of float
         ``task.metric`` on the validation split, one per ridge value.
     """
-    with _single_threaded_blas():
+    with single_threaded_blas():
         reservoir = make_reservoir(n_inputs=task.n_inputs, seed=seed, **reservoir_parameters)
         F_train, Y_train, F_val = task.readout_data(reservoir)
         normal_equations = RidgeAccumulator(F_train.shape[1], Y_train.shape[1])
-        normal_equations.add(F_train, Y_train)
+        # float64 products: F'F - n m m' cancels badly for features with large means
+        # (pooled tanh states), and small ridges need the small eigenvalues right
+        normal_equations.add(F_train.astype(np.float64), Y_train)
         # one ridge: a Cholesky solve is ~5x cheaper than the eigen-decomposition of a path
         fits = (normal_equations.solve_path(ridges) if len(ridges) > 1
                 else [normal_equations.solve(ridges[0])])
@@ -706,7 +715,9 @@ class Sweep:
     def iter_rows(self, n_jobs=-1):
         """Yield, group by group in order, the result rows of that group.
 
-        Closing the generator (or dropping it) cancels the groups not started.
+        joblib keeps running the groups whether or not they are consumed, so
+        close the generator to stop early (``with contextlib.closing(...)``):
+        that cancels the groups not started.
 
         Parameters
         ----------
@@ -758,11 +769,9 @@ class Sweep:
             try:
                 for group_rows in stream:
                     rows.extend(group_rows)
-                    if progress is not None and progress(len(rows), self.n_planned) is False:
+                    refused = progress is not None and progress(len(rows), self.n_planned) is False
+                    if refused or (should_stop is not None and should_stop()):
                         cancelled = True
-                    elif should_stop is not None and should_stop():
-                        cancelled = True
-                    if cancelled:
                         break
             except SweepCancelled:
                 cancelled = True
@@ -889,7 +898,8 @@ class SweepLayout:
     Attributes
     ----------
     kind : {"line", "heatmap", "scatter", "single"}
-        ``line``: one parameter varies; ``heatmap``: two, on a full grid;
+        ``line``: one parameter varies; ``heatmap``: two, on a grid (more
+        than half of its cells filled, as when a grid sweep was stopped);
         ``scatter``: anything else (random search, 3-D grid); ``single``: one point.
     parameters : tuple of str
         The varying parameters; for a heatmap ``(rows, columns)``, the first
@@ -901,7 +911,7 @@ class SweepLayout:
 
 
 def sweep_layout(summary):
-    """Find which parameters vary and whether they form a full 1-D or 2-D grid."""
+    """Find which parameters vary and whether they form a 1-D or 2-D grid."""
     varying = [name for name in PARAMETERS if summary[name].nunique() > 1]
     if not varying:
         return SweepLayout("single", ())
@@ -914,8 +924,9 @@ def sweep_layout(summary):
         if ordered[rows].iloc[0] != ordered[rows].iloc[1]:
             rows, columns = columns, rows
         combos = ordered[[rows, columns]].drop_duplicates()
-        n_rows, n_columns = ordered[rows].nunique(), ordered[columns].nunique()
-        if len(ordered) == len(combos) == n_rows * n_columns:
+        n_cells = ordered[rows].nunique() * ordered[columns].nunique()
+        # a grid, possibly stopped early: most cells filled, none twice
+        if len(ordered) == len(combos) and 2 * len(ordered) > n_cells:
             return SweepLayout("heatmap", (rows, columns))
     return SweepLayout("scatter", tuple(varying))
 
@@ -978,10 +989,11 @@ def read_results(source, *, name=None):
             raise DataError(f"{name}: column {column} must hold whole numbers >= 0.")
         table[column] = table[column].astype("int64")
     for column in PARAMETERS:
-        for row, value in enumerate(table[column].tolist()):
+        for value in table[column].unique().tolist():
             try:
                 check_parameter(column, value)
             except ValueError as exc:
+                row = int(np.flatnonzero(table[column].to_numpy() == value)[0])
                 raise DataError(f"{name}, row {row + 2}: {exc}.") from None
     if table.duplicated(["point", "seed"]).any():
         raise DataError(f"{name} repeats a (point, seed) pair; each evaluation must appear once.")
@@ -1021,8 +1033,8 @@ class SweepConfig:
     seeds: tuple
 
     def make_task(self):
-        """Build the task."""
-        return make_task(self.task, **self.task_options)
+        """Build the task; a bad option value is a ``ValueError`` naming ``task_options``."""
+        return _wrap("task_options", make_task, self.task, **self.task_options)
 
 
 def _config_error(key, message):
@@ -1056,9 +1068,9 @@ def _range_spec(key, spec, with_n):
     return spec
 
 
-def _wrap(key, call, *args):
+def _wrap(key, call, *args, **kwargs):
     try:
-        return call(*args)
+        return call(*args, **kwargs)
     except ValueError as exc:
         raise _config_error(key, str(exc)) from None
 
@@ -1103,6 +1115,7 @@ def load_config(source):
         raise _config_error("task", f"is missing; one of {', '.join(TASKS)}")
     task = _wrap("task", check_choice, "task", config["task"], tuple(TASKS))
     task_options = _dict_at(config, "task_options")
+    _wrap("task_options", _check_task_options, task, task_options)
     if ("grid" in config) == ("random" in config):
         raise _config_error("grid", "give exactly one of 'grid' and 'random'")
     if "grid" in config:
@@ -1150,7 +1163,8 @@ def main(argv=None):
     Returns
     -------
     int
-        Exit status: 0 done, 1 bad input, 130 interrupted (partial CSV written).
+        Exit status: 0 done, 1 bad input or unreachable cluster, 130
+        interrupted (partial CSV written).
     """
     parser = argparse.ArgumentParser(
         prog="python -m lnn_core.sweep",
@@ -1163,51 +1177,65 @@ def main(argv=None):
     parser.add_argument("--n-jobs", type=int, default=-1,
                         help="parallel workers (default -1: all cores or all Dask threads)")
     args = parser.parse_args(argv)
+    interrupted = []
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: interrupted.append(True))
     try:
         config = load_config(args.config)
-        task = config.make_task()
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if not Path(args.out).resolve().parent.is_dir():
+            raise ValueError(f"the folder of --out {args.out} does not exist")
+        result = _run_cli(config, config.make_task(), args, interrupted)
+        result.runs.to_csv(args.out, index=False)
+    except (ValueError, OSError) as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
         return 1
-
-    interrupted = []
-
-    def on_interrupt(_signum, _frame):
-        interrupted.append(True)
-
-    def report(done, total):
-        print(f"\r{done}/{total} evaluations", end="", file=sys.stderr, flush=True)
-
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    try:
-        if args.scheduler:
-            try:
-                from distributed import Client
-            except ImportError:
-                print("error: --scheduler needs Dask: pip install -r requirements-dask.txt",
-                      file=sys.stderr)
-                return 1
-            with Client(args.scheduler) as client, parallel_config(backend="dask"):
-                print(f"running on {client.scheduler.address}, "
-                      f"{sum(client.ncores().values())} worker threads", file=sys.stderr)
-                result = _run_config(config, task, args.n_jobs, report, interrupted)
-        else:
-            result = _run_config(config, task, args.n_jobs, report, interrupted)
     finally:
         signal.signal(signal.SIGINT, previous)
-    result.runs.to_csv(args.out, index=False)
-    best = best_point(result.points) if len(result.runs) else None
     print(f"\nwrote {len(result.runs)} of {result.n_planned} evaluations to {args.out} "
           f"in {result.seconds:.1f} s", file=sys.stderr)
-    if best is not None:
+    if len(result.runs):
+        best = best_point(result.points)
         shown = ", ".join(f"{name}={best[name]:g}" for name in PARAMETERS)
         print(f"best {best['metric']} {best['score_mean']:.4g} at {shown}", file=sys.stderr)
     return 130 if result.cancelled else 0
 
 
-def _run_config(config, task, n_jobs, report, interrupted):
-    return run_sweep(task, config.points, fixed=config.fixed, seeds=config.seeds, n_jobs=n_jobs,
-                     progress=report, should_stop=lambda: bool(interrupted))
+def _run_cli(config, task, args, interrupted):
+    """Run locally, or on the Dask cluster of ``args.scheduler``, printing progress."""
+    def report(done, total):
+        print(f"\r{done}/{total} evaluations", end="", file=sys.stderr, flush=True)
+
+    def run():
+        return run_sweep(task, config.points, fixed=config.fixed, seeds=config.seeds,
+                         n_jobs=args.n_jobs, progress=report,
+                         should_stop=lambda: bool(interrupted))
+
+    if not args.scheduler:
+        return run()
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ValueError("--scheduler needs Dask: pip install -r requirements-dask.txt") from None
+    with Client(args.scheduler, timeout="20s") as client, parallel_config(backend="dask"):
+        missing = _missing_lnn_core(client)
+        if missing:
+            raise ValueError(f"lnn_core cannot be imported on {', '.join(missing)}; start the "
+                             "scheduler and the workers with this repository on PYTHONPATH "
+                             "(PYTHONPATH=/path/to/liquid-lab dask scheduler / dask worker ...)")
+        print(f"running on {client.scheduler.address}, "
+              f"{sum(client.ncores().values())} worker threads", file=sys.stderr)
+        return run()
+
+
+def _missing_lnn_core(client):
+    """Scheduler and workers that cannot import lnn_core (they could not run a sweep).
+
+    The scheduler unpickles the task graph, so it needs the package too;
+    without it the sweep would wait forever.
+    """
+    where = {"the scheduler": client.run_on_scheduler(importlib.util.find_spec, "lnn_core"),
+             **{f"worker {w}": spec for w, spec in
+                client.run(importlib.util.find_spec, "lnn_core").items()}}
+    return [name for name, spec in where.items() if spec is None]
 
 
 if __name__ == "__main__":

@@ -21,8 +21,9 @@ from plotly.subplots import make_subplots
 
 from .sweep import METRICS, PARAMETERS, best_point, sweep_layout
 
-__all__ = ["sweep_figure", "line_figure", "heatmap_figure", "report_figure",
-           "describe_point", "N_MARKED"]
+__all__ = [
+    "N_MARKED", "describe_point", "heatmap_figure", "line_figure", "report_figure", "sweep_figure",
+]
 
 #: Points marked as "top" in the report (the best one gets a star on top).
 N_MARKED = 5
@@ -37,6 +38,15 @@ def describe_point(row, names=PARAMETERS):
 
 def _number(value):
     return f"{int(value)}" if float(value).is_integer() and abs(value) >= 1 else f"{value:.3g}"
+
+
+def _labels(values):
+    """Short distinct tick labels: as few significant digits as keep them apart."""
+    for digits in (3, 4, 6, 17):
+        labels = [f"{v:.{digits}g}" for v in values]
+        if len(set(labels)) == len(labels):
+            return labels
+    return [repr(v) for v in values]
 
 
 def _metric(summary):
@@ -84,7 +94,7 @@ def line_figure(summary, parameter):
     parameter : str
         The swept parameter (x axis).
     """
-    metric, label = _metric(summary)
+    _, label = _metric(summary)
     data = summary.sort_values(parameter)
     x, mean, std = data[parameter], data["score_mean"], data["score_std"]
     fig = go.Figure()
@@ -120,7 +130,7 @@ def heatmap_figure(summary, rows, columns):
     Parameters
     ----------
     summary : pandas.DataFrame
-        A full grid over ``rows`` × ``columns``.
+        A grid over ``rows`` × ``columns``; missing cells stay blank.
     rows, columns : str
         Parameters of the y and x axes.
     """
@@ -128,8 +138,7 @@ def heatmap_figure(summary, rows, columns):
     mean = summary.pivot(index=rows, columns=columns, values="score_mean").sort_index(axis=0)
     mean = mean.sort_index(axis=1)
     std = summary.pivot(index=rows, columns=columns, values="score_std").reindex_like(mean)
-    x_labels = [_number(v) for v in mean.columns]
-    y_labels = [_number(v) for v in mean.index]
+    x_labels, y_labels = _labels(mean.columns), _labels(mean.index)
     scale = "Viridis" if METRICS[metric] == "max" else "Viridis_r"
     fig = go.Figure(go.Heatmap(
         z=mean.to_numpy(), x=x_labels, y=y_labels, colorscale=scale, name=label,
@@ -137,7 +146,8 @@ def heatmap_figure(summary, rows, columns):
         hovertemplate=f"{columns}=%{{x}}<br>{rows}=%{{y}}<br>{label} %{{z:.4g}} "
                       "± %{customdata:.2g}<extra></extra>"))
     best = best_point(summary)
-    fig.add_trace(go.Scatter(x=[_number(best[columns])], y=[_number(best[rows])],
+    fig.add_trace(go.Scatter(x=[x_labels[list(mean.columns).index(best[columns])]],
+                             y=[y_labels[list(mean.index).index(best[rows])]],
                              mode="markers", marker=_BEST, name="best", showlegend=False,
                              hovertemplate=f"best: {describe_point(best)}<extra></extra>"))
     fig.update_layout(title=f"{label} (best {best['score_mean']:.4g} at "

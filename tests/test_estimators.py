@@ -171,3 +171,15 @@ def test_regressor_checks_lengths():
     reg = EchoStateRegressor(n_units=10).fit(np.zeros((40, 1)), np.zeros((40, 2)))
     with pytest.raises(ValueError, match="generate needs as many outputs as inputs"):
         reg.generate(5, warmup=np.zeros((3, 1)))
+
+
+def test_tiny_ridge_keeps_precision_on_pooled_states(digits):
+    """Pooled states have large means: float32 chunks must not cancel in the readout."""
+    X_train, X_test, y_train, y_test = digits
+    clf = EchoStateClassifier(n_units=300, n_steps=8, ridge=1e-8).fit(X_train, y_train)
+    from sklearn.linear_model import Ridge
+    F_train, F_test = clf.transform_states(X_train), clf.transform_states(X_test)
+    ref = Ridge(alpha=1e-8).fit(F_train.astype(np.float64), np.eye(10)[y_train])
+    ref_accuracy = np.mean(ref.predict(F_test.astype(np.float64)).argmax(1) == y_test)
+    assert clf.score(X_test, y_test) >= 0.95
+    assert abs(clf.score(X_test, y_test) - ref_accuracy) <= 0.01

@@ -75,3 +75,27 @@ def test_dual_ridge_matches_sklearn_when_features_outnumber_samples(ridge):
     ref = Ridge(alpha=ridge, solver="svd").fit(F, Y)
     np.testing.assert_allclose(coef, ref.coef_.T, rtol=1e-5, atol=1e-8)
     np.testing.assert_allclose(intercept, ref.intercept_, rtol=1e-5, atol=1e-8)
+
+
+def test_float32_features_accumulate_close_to_float64():
+    rng = np.random.default_rng(5)
+    F = rng.standard_normal((3000, 50)).astype(np.float32)
+    Y = rng.standard_normal((3000, 2))
+    single, double = RidgeAccumulator(50, 2), RidgeAccumulator(50, 2)
+    for start in range(0, 3000, 1000):
+        single.add(F[start:start + 1000], Y[start:start + 1000])
+        double.add(F[start:start + 1000].astype(np.float64), Y[start:start + 1000])
+    np.testing.assert_allclose(single.solve(1e-3)[0], double.solve(1e-3)[0], rtol=1e-4, atol=1e-6)
+
+
+def test_large_feature_means_do_not_cancel_in_float32_chunks():
+    """Pooled tanh states have means far above their spread: no cancellation allowed."""
+    rng = np.random.default_rng(6)
+    F = (0.9 + 0.01 * rng.standard_normal((4000, 30))).astype(np.float32)
+    Y = F.astype(np.float64) @ rng.standard_normal((30, 2)) * 100
+    acc = RidgeAccumulator(30, 2)
+    for start in range(0, 4000, 512):
+        acc.add(F[start:start + 512], Y[start:start + 512])
+    coef, intercept = acc.solve(1e-6)
+    ref = Ridge(alpha=1e-6, solver="cholesky").fit(F.astype(np.float64), Y)
+    np.testing.assert_allclose(coef, ref.coef_.T, rtol=1e-3, atol=1e-3 * np.abs(ref.coef_).max())

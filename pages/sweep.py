@@ -1,0 +1,174 @@
+"""Sweep: score a grid or a random search of parameters, find the best point, apply it."""
+
+import math
+import time
+from contextlib import closing
+
+import streamlit as st
+
+from lnn_core import sweep
+from lnn_core.sweep_figures import describe_point, report_figure, sweep_figure
+from pages.common import (RIDGE_OPTIONS, apply_preset, guarded, progress_callback, record_run,
+                          reservoir_controls, style_figure)
+
+TASKS = {"digits": "8×8 digits: classify (accuracy)", "mnist": "MNIST sample: classify (accuracy)",
+         "mackey_glass": "Mackey-Glass: forecast 10 steps ahead (NRMSE)",
+         "narma10": "NARMA-10: imitate the system (NRMSE)", "upload": "Results CSV from the CLI"}
+#: Allowed range (the shared widgets') and default swept range of each parameter but ridge.
+RANGES = {"n_units": (10, 2000, (50, 400)), "spectral_radius": (0.0, 2.0, (0.1, 1.5)),
+          "density": (0.01, 1.0, (0.05, 0.5)), "input_scaling": (0.0, 5.0, (0.1, 2.0)),
+          "bias_scaling": (0.0, 2.0, (0.0, 1.0)), "leak_rate": (0.01, 1.0, (0.1, 1.0))}
+#: Most evaluations one sweep may ask of the server.
+MAX_EVALUATIONS = 600
+
+
+@st.cache_resource(max_entries=4, ttl="1h", show_spinner="Loading the data…")
+def load_task(name):
+    return sweep.make_task(name, **({"horizon": 10} if name == "mackey_glass" else {}))
+
+
+def axis_range(name, key):
+    """Range widgets of one swept parameter -> (low, high, scale)."""
+    if name == "ridge":
+        low, high = st.select_slider("ridge range", RIDGE_OPTIONS, value=(1e-8, 1e-2), key=key,
+                                     format_func=lambda v: f"{v:.0e}")
+        return low, high, "log"
+    low, high, default = RANGES[name]
+    low, high = st.slider(f"{name} range", low, high, default, key=key,
+                          step=10 if name == "n_units" else 0.01)
+    log = st.checkbox("log spacing", value=name == "leak_rate", key=f"{key}_log")
+    return low, high, "log" if log else "linear"
+
+
+def widget_values(best):
+    """The best parameters moved onto the values the shared widgets allow."""
+    values = dict(best, seed=min(best["seed"], 9999))
+    values["ridge"] = min(RIDGE_OPTIONS, key=lambda r: abs(math.log10(r / max(best["ridge"], 1e-12))))
+    for name, (low, high, _) in RANGES.items():
+        values[name] = min(max(best[name], low), high)
+    values["n_units"] = int(round(values["n_units"] / 10) * 10)
+    return values
+
+
+def apply_best(values):
+    """Button callback: the values go to every page's widgets and to the URL."""
+    apply_preset(values)
+    for name, value in values.items():
+        st.query_params[name] = str(value) if isinstance(value, int) else f"{value:g}"
+
+
+def grid_controls():
+    """One or two axes: parameter, range, spacing and number of values -> grid points."""
+    axes = {}
+    for column, label, default in zip(st.columns(2), ("Rows", "Columns"),
+                                      ("spectral_radius", "leak_rate")):
+        with column:
+            choices = ["none", *sweep.PARAMETERS] if label == "Columns" else sweep.PARAMETERS
+            name = st.selectbox(f"{label}: parameter", choices, key=f"sweep_{label}",
+                                index=list(choices).index(default))
+            if name in axes:
+                raise ValueError(f"rows and columns both sweep {name}; pick two different "
+                                 "parameters, or 'none' for the columns")
+            if name != "none":
+                low, high, scale = axis_range(name, f"sweep_{label}_range")
+                n = st.number_input("values", 2, 16, 8, key=f"sweep_{label}_n")
+                axes[name] = sweep.spaced(name, low, high, n, scale)
+    return sweep.grid_points(axes)
+
+
+def random_controls():
+    """Parameters and their ranges, number of points and sampling seed -> random points."""
+    names = st.multiselect("Parameters", sweep.PARAMETERS, key="sweep_random_names",
+                           default=["spectral_radius", "leak_rate", "ridge"])
+    ranges = {}
+    for column, name in zip(st.columns(max(len(names), 1)), names):
+        with column:
+            ranges[name] = axis_range(name, f"sweep_random_{name}")
+    left, right = st.columns(2)
+    n_points = left.slider("Points", 5, 200, 40, key="sweep_n_points")
+    seed = right.number_input("Sampling seed", 0, 9999, 0, key="sweep_sample_seed")
+    return sweep.random_points(ranges, n_points, seed)
+
+
+def run_with_progress(plan):
+    """Run ``plan``, keeping each group's rows in the session as they arrive (Stop keeps them)."""
+    state = st.session_state["sweep"] = {"rows": [], "planned": plan.n_planned}
+    stop = st.empty()
+    stop.button("Stop", icon=":material/stop:")            # a click interrupts this run
+    callback, finish = progress_callback("Sweeping")
+    start = time.perf_counter()
+    with closing(plan.iter_rows()) as stream:              # Stop closes it: no work left behind
+        for rows in stream:
+            state["rows"].extend(rows)
+            state["seconds"] = time.perf_counter() - start
+            callback(len(state["rows"]), plan.n_planned)
+    finish()
+    stop.empty()
+    best = sweep.best_point(sweep.summarize(sweep.results_frame(state["rows"])))
+    record_run("Sweep", plan.task.description, {**plan.points[int(best["point"])], "evaluations":
+               plan.n_planned}, {best["metric"]: best["score_mean"]}, state["seconds"])
+
+
+st.title("Sweep")
+st.markdown(
+    "Which parameters make a good reservoir? A **sweep** scores many of them on a validation "
+    "split: a grid over one or two parameters, or a random search over several. Points that "
+    "differ only in the ridge penalty share one reservoir run, and repeating each point over "
+    "several seeds shows how much of a score is luck (mean ± std). The parameters you do not "
+    "sweep come from the sidebar; the best point can be sent back to every page.")
+params = reservoir_controls()
+
+task_name = st.selectbox("Data", TASKS, format_func=TASKS.get, key="sweep_task")
+runs, state = None, {}
+if task_name == "upload":
+    upload = st.file_uploader("Results CSV written by `python -m lnn_core.sweep --out results.csv`",
+                              type="csv", key="sweep_upload")
+    if upload is not None:
+        with guarded("Upload the CSV written by the command line, or one downloaded here."):
+            runs = sweep.read_results(upload, name=upload.name)
+else:
+    search = st.segmented_control("Search", ["Grid", "Random"], default="Grid", key="sweep_search")
+    with guarded("Pick a range that suits the scale: a log scale needs a low end above 0."):
+        points = random_controls() if search == "Random" else grid_controls()
+        repeats = st.number_input("Seeds per point (from the sidebar's seed on)", 1, 5, 1,
+                                  key="sweep_repeats")
+        fixed = {name: getattr(params, name) for name in sweep.PARAMETERS if name not in points[0]}
+        plan = sweep.Sweep(load_task(task_name), points, fixed=fixed,
+                           seeds=range(params.seed, params.seed + repeats))
+        if plan.n_planned > MAX_EVALUATIONS:
+            raise ValueError(f"the sweep asks for {plan.n_planned} evaluations, more than the "
+                             f"{MAX_EVALUATIONS} this server allows; use fewer values or seeds")
+        st.caption(f"{len(points)} point(s) × {repeats} seed(s) = {plan.n_planned} evaluations "
+                   f"on {plan.task.description}. Stop keeps the points done so far.")
+        if st.button("Run sweep", type="primary", icon=":material/play_arrow:"):
+            run_with_progress(plan)
+    state = st.session_state.get("sweep", {})
+    if state.get("rows"):
+        runs = sweep.results_frame(state["rows"])
+
+if runs is not None:
+    summary, best = sweep.summarize(runs), sweep.best_parameters(runs)
+    top = sweep.best_point(summary)
+    if len(runs) < state.get("planned", len(runs)):
+        st.warning(f"Stopped after {len(runs)} of {state['planned']} evaluations; showing those.")
+    columns = st.columns(3)
+    columns[0].metric(f"Best {top['metric']}", f"{top['score_mean']:.4g}",
+                      help="Mean over seeds on the validation split.")
+    columns[1].metric("Evaluations", f"{len(runs):,}")
+    columns[2].metric("Time", f"{state['seconds']:.1f} s" if "seconds" in state else "–")
+    chart, report, table = st.tabs(["Chart", "Report", "Table"])
+    chart.plotly_chart(style_figure(sweep_figure(summary)), width="stretch", key="sweep_chart")
+    figure = report_figure(summary)
+    report.plotly_chart(style_figure(figure, figure.layout.height), width="stretch",
+                        key="sweep_report")
+    table.dataframe(summary, hide_index=True)
+    st.success(f"Best point on {top['task']}: {describe_point(best)}, seed {best['seed']}.")
+    values = widget_values(best)
+    changed = [f"{n} {best[n]:g} → {values[n]:g}" for n in values if values[n] != best[n]]
+    if changed:
+        st.caption("The other pages' sliders take the nearest allowed values: " + "; ".join(changed))
+    left, right = st.columns(2)
+    left.button("Apply the best parameters to every page", on_click=apply_best, args=(values,),
+                icon=":material/done_all:", key="sweep_apply")
+    right.download_button("Download results (CSV)", runs.to_csv(index=False), on_click="ignore",
+                          file_name="sweep_results.csv", mime="text/csv", icon=":material/download:")

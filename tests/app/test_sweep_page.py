@@ -1,0 +1,78 @@
+"""Sweep page: renders, runs a small grid with a chart, loads CLI CSVs, applies the best point."""
+
+import pandas as pd
+
+from lnn_core import sweep
+
+PAGE = "pages/sweep.py"
+
+
+def _small_grid(at, columns="leak_rate"):
+    """2×2 grid over spectral_radius × leak_rate with 50 units."""
+    at.slider(key="n_units").set_value(50)
+    at.number_input(key="sweep_Rows_n").set_value(2)
+    at.selectbox(key="sweep_Columns").set_value(columns)
+    at.run()
+    if columns != "none":
+        at.number_input(key="sweep_Columns_n").set_value(2)
+    return at.run()
+
+
+def test_page_renders_with_grid_controls(app_page):
+    at = app_page(PAGE)
+    assert not at.exception and not at.error
+    assert at.title[0].value == "Sweep"
+    assert at.selectbox(key="sweep_Rows").value == "spectral_radius"
+    assert "64 evaluations" in at.caption[0].value
+
+
+def test_small_grid_runs_and_shows_heatmap_and_best_point(app_page, charts):
+    at = _small_grid(app_page(PAGE))
+    assert "4 evaluations" in at.caption[0].value
+    at.button[0].click().run()                             # Run sweep
+    assert not at.exception and not at.error
+    heatmap, report = charts(at)
+    assert heatmap["data"][0]["type"] == "heatmap"
+    assert len(heatmap["data"][0]["z"]) == 2 and len(heatmap["data"][0]["z"][0]) == 2
+    assert any(t.get("name") == "best" for t in report["data"])
+    assert at.metric[1].value == "4"
+    assert "Best point on digits" in at.success[0].value
+    assert at.session_state["runs"][-1]["kind"] == "Sweep"
+
+
+def test_apply_best_writes_session_state_and_url(app_page):
+    at = _small_grid(app_page(PAGE), columns="none")
+    at.button[0].click().run()
+    runs = sweep.results_frame(at.session_state["sweep"]["rows"])
+    best = sweep.best_parameters(runs)
+    at.button(key="sweep_apply").click().run()
+    assert not at.exception
+    assert at.session_state["spectral_radius"] == best["spectral_radius"]
+    assert at.session_state["n_units"] == 50
+    assert at.query_params["spectral_radius"] == f"{best['spectral_radius']:g}"
+
+
+def test_cli_csv_upload_is_shown(app_page, charts, tmp_path):
+    task = sweep.make_task("narma10", n_steps=400)
+    points = sweep.grid_points({"ridge": sweep.spaced("ridge", 1e-8, 1e-2, 4, "log")})
+    runs = sweep.run_sweep(task, points, fixed={"n_units": 20}, n_jobs=1).runs
+    at = app_page(PAGE)
+    at.selectbox(key="sweep_task").set_value("upload").run()
+    at.file_uploader(key="sweep_upload").set_value(
+        ("results.csv", runs.to_csv(index=False).encode(), "text/csv")).run()
+    assert not at.exception and not at.error
+    line, _ = charts(at)
+    assert line["layout"]["xaxis"]["type"] == "log"
+    assert at.metric[0].label == "Best nrmse"
+    assert float(at.metric[0].value) == float(f"{runs['score'].min():.4g}")
+
+
+def test_malformed_csv_upload_shows_an_error_not_a_traceback(app_page):
+    at = app_page(PAGE)
+    at.selectbox(key="sweep_task").set_value("upload").run()
+    bad = pd.DataFrame({"spectral_radius": [0.5], "accuracy": [0.9]}).to_csv(index=False)
+    at.file_uploader(key="sweep_upload").set_value(("mine.csv", bad.encode(), "text/csv")).run()
+    assert not at.exception
+    (error,) = at.error
+    assert "mine.csv is not a sweep results file" in error.value
+    assert "lacks the column(s) point" in error.value
