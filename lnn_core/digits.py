@@ -11,7 +11,7 @@ from PIL import Image
 
 from .errors import DataError
 
-__all__ = ["preprocess_drawing", "preprocess_drawing_8x8", "MNIST_SIDE", "DIGIT_BOX"]
+__all__ = ["DIGIT_BOX", "MNIST_SIDE", "preprocess_drawing", "preprocess_drawing_8x8"]
 
 #: Side of an MNIST image, in pixels.
 MNIST_SIDE = 28

@@ -363,7 +363,8 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
                                   progress=progress)
         acc = RidgeAccumulator(self.reservoir_.n_units, targets[0].shape[1])
         for x, t in zip(states, targets):
-            acc.add(x[washout:], t[washout:])
+            # float64: forecasting readouts use tiny ridges, where float32 products lose digits
+            acc.add(x[washout:].astype(np.float64), t[washout:])
         self.coef_, self.intercept_ = acc.solve(self.ridge)
         self.fit_time_ = time.perf_counter() - start
         return self

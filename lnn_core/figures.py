@@ -14,10 +14,22 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-__all__ = ["architecture_diagram", "circle_points", "eigenvalue_figure", "weight_heatmap",
-           "weight_histogram", "echo_state_figure", "trajectories_figure", "state_heatmap",
-           "principal_components", "pca_figure", "memory_capacity_figure", "state_animation",
-           "curves_figure", "MAX_HEATMAP"]
+__all__ = [
+    "MAX_HEATMAP",
+    "architecture_diagram",
+    "circle_points",
+    "curves_figure",
+    "echo_state_figure",
+    "eigenvalue_figure",
+    "memory_capacity_figure",
+    "pca_figure",
+    "principal_components",
+    "state_animation",
+    "state_heatmap",
+    "trajectories_figure",
+    "weight_heatmap",
+    "weight_histogram",
+]
 
 #: Largest side of a plotted matrix; bigger ones show their top-left block.
 MAX_HEATMAP = 200
@@ -74,7 +86,7 @@ def architecture_diagram(n_shown=14, seed=0):
     ])
     fig.add_annotation(x=5, y=2.75, text="<b>reservoir</b>: fixed, random, recurrent",
                        showarrow=False)
-    fig.update_xaxes(visible=False, range=[0, 10])
+    fig.update_xaxes(visible=False, range=[-0.6, 10.6])
     fig.update_yaxes(visible=False, range=[-3, 3.2])
     fig.update_layout(title="Only the readout is trained", showlegend=True,
                       legend={"orientation": "h", "y": -0.05})
@@ -115,10 +127,12 @@ def eigenvalue_figure(eigenvalues, spectral_radius):
                    hovertemplate="%{x:.3f} %{y:+.3f}i<extra></extra>"),
     ])
     extent = 1.1 * max(1.0, spectral_radius)
-    fig.update_xaxes(title="real part", range=[-extent, extent], zeroline=True)
+    fig.update_xaxes(title="real part", range=[-extent, extent], zeroline=True,
+                     constrain="domain")
     fig.update_yaxes(title="imaginary part", range=[-extent, extent], zeroline=True,
-                     scaleanchor="x", scaleratio=1)
-    fig.update_layout(title=f"Eigenvalues of W ({eigenvalues.size} neurons)")
+                     scaleanchor="x", scaleratio=1, constrain="domain")
+    fig.update_layout(title=f"Eigenvalues of W ({eigenvalues.size} neurons)",
+                      legend={"orientation": "h", "y": -0.2, "x": 0})
     return fig
 
 
@@ -148,9 +162,10 @@ def weight_heatmap(weights, max_size=MAX_HEATMAP):
     whole = block.shape == weights.shape
     what = (f"all {weights.shape[0]}×{weights.shape[1]}" if whole else
             f"first {block.shape[0]}×{block.shape[1]} of {weights.shape[0]}×{weights.shape[1]}")
-    fig.update_xaxes(title="from neuron")
-    fig.update_yaxes(title="to neuron", autorange="reversed", scaleanchor="x")
-    fig.update_layout(title=f"Recurrent weights W ({what})")
+    fig.update_xaxes(title="from neuron", constrain="domain")
+    fig.update_yaxes(title="to neuron", autorange="reversed", scaleanchor="x",
+                     constrain="domain")
+    fig.update_layout(title=f"Recurrent weights W<br><sup>{what}</sup>")
     return fig
 
 
@@ -189,10 +204,14 @@ def echo_state_figure(distance, threshold=1e-3):
     shown = np.maximum(distance, 1e-12)  # log axis: an exact 0 becomes 1e-12
     fig = go.Figure(go.Scatter(x=np.arange(distance.size), y=shown, mode="lines",
                                name="distance", line={"color": _RESERVOIR, "width": 2}))
-    fig.add_hline(y=threshold, line_dash="dot", annotation_text="forgotten",
-                  annotation_position="top right")
+    fig.add_hline(y=threshold, line_dash="dot")
+    # on a log axis an annotation's y is log10 of the value
+    fig.add_annotation(x=1, xref="x domain", y=np.log10(threshold),
+                       text=f"forgotten ({threshold:g})", showarrow=False,
+                       xanchor="right", yanchor="bottom")
     fig.update_xaxes(title="time step")
-    fig.update_yaxes(title="distance / initial distance", type="log")
+    fig.update_yaxes(title="distance / initial distance", type="log", exponentformat="power",
+                     dtick=1)
     fig.update_layout(title="Two runs, same input, different starts")
     return fig
 
@@ -243,7 +262,12 @@ def state_heatmap(states, max_neurons=MAX_HEATMAP):
 
 
 def principal_components(states, n_components=3):
-    """Project a trajectory on its first principal components (SVD of the centred states).
+    """Project a trajectory on its first principal components.
+
+    Uses the eigen-decomposition of the smaller of the two Gram matrices of
+    the centred states (``X X^T`` or ``X^T X``): the same projection as an
+    SVD ``X = U S V^T`` (``projected = U_k S_k = X V_k``) at a fraction of the
+    cost when one side is short.  Each component's sign is arbitrary.
 
     Parameters
     ----------
@@ -257,12 +281,20 @@ def principal_components(states, n_components=3):
         Fraction of the variance each component explains (0 for a constant trajectory).
     """
     centred = np.asarray(states, dtype=np.float64)
-    centred = centred - centred.mean(axis=0)
-    u, s, _ = np.linalg.svd(centred, full_matrices=False)   # u: (n_steps, r)
-    k = min(n_components, s.size)
-    total = float(np.sum(s ** 2))
-    explained = s[:k] ** 2 / total if total > 0 else np.zeros(k)
-    return u[:, :k] * s[:k], explained
+    centred = centred - centred.mean(axis=0)                  # (n_steps, n_units)
+    n_steps, n_units = centred.shape
+    k = min(n_components, n_steps, n_units)
+    if n_steps <= n_units:
+        values, vectors = np.linalg.eigh(centred @ centred.T)  # (n_steps,), ascending
+        values, vectors = values[::-1][:k].clip(min=0), vectors[:, ::-1][:, :k]
+        projected = vectors * np.sqrt(values)                 # U_k S_k
+    else:
+        values, vectors = np.linalg.eigh(centred.T @ centred)  # (n_units,), ascending
+        values, vectors = values[::-1][:k].clip(min=0), vectors[:, ::-1][:, :k]
+        projected = centred @ vectors                         # X V_k
+    total = float(np.sum(centred ** 2))
+    explained = values / total if total > 0 else np.zeros(k)
+    return projected, explained
 
 
 def pca_figure(projected, explained, time=None):
@@ -282,11 +314,14 @@ def pca_figure(projected, explained, time=None):
               "colorbar": {"title": "time step"}}
     if projected.shape[1] >= 3:
         trace = go.Scatter3d(x=projected[:, 0], y=projected[:, 1], z=projected[:, 2],
-                             mode="lines+markers", marker=marker, name="trajectory",
-                             line={"color": "#94a3b8", "width": 2})
+                             mode="lines", name="trajectory",
+                             line={"color": time, "colorscale": "Viridis", "width": 4,
+                                   "showscale": True, "colorbar": {"title": "time step"}})
         fig = go.Figure(trace)
         fig.update_layout(scene={"xaxis_title": titles[0], "yaxis_title": titles[1],
-                                 "zaxis_title": titles[2]})
+                                 "zaxis_title": titles[2],
+                                 "aspectmode": "cube",
+                                 "camera": {"eye": {"x": 1.7, "y": 1.7, "z": 1.0}}})
     else:
         fig = go.Figure(go.Scatter(x=projected[:, 0], y=projected[:, 1], name="trajectory",
                                    mode="lines+markers", marker=marker,
@@ -341,9 +376,8 @@ def state_animation(states, inputs, n_neurons=40, max_frames=120):
     steps = np.unique(np.linspace(0, len(states) - 1, min(max_frames, len(states))).astype(int))
     neurons = np.arange(states.shape[1])
 
-    def bars(t):  # numeric colours: validating 100s of colour strings per frame is slow
-        return go.Bar(x=neurons, y=states[t], marker={"color": states[t], "colorscale": "RdBu",
-                                                      "cmin": -1, "cmax": 1})
+    def bars(t):
+        return go.Bar(x=neurons, y=states[t], marker_color=_RESERVOIR)
 
     def title(t):
         return f"State at time step {t} (input {inputs[t]:+.2f})"

@@ -47,7 +47,7 @@ from .estimators import EchoStateClassifier, EchoStateRegressor
 from .reservoir import CELLS, RecurrentDraw, Reservoir
 from .states import POOLINGS, n_features
 
-__all__ = ["FORMAT_VERSION", "MAX_MODEL_BYTES", "save_model", "load_model"]
+__all__ = ["FORMAT_VERSION", "MAX_MODEL_BYTES", "load_model", "save_model"]
 
 #: Version written by :func:`save_model`; :func:`load_model` reads this version.
 FORMAT_VERSION = 1
@@ -195,7 +195,8 @@ class _Loader:
             value = self.archive[name]
         except _LOAD_ERRORS as exc:
             raise DataError(f"array {name!r} of the model file cannot be read ({exc}); the "
-                            "file is damaged or holds Python objects, which are never loaded") from None
+                            "file is damaged or holds Python objects, which are never "
+                            "loaded") from None
         if shape is not None:
             _check_shape(name, value, shape)
         if value.dtype.kind not in kinds or (dtype is not None and value.dtype != dtype):
@@ -262,8 +263,9 @@ class _Loader:
             cell_params[name] = self.array(name, shapes[name], dtype=f32)
         if estimator.cell == "ltc" and not (cell_params["tau"] > 0).all():
             raise DataError("array 'tau' of the model file must be positive (time constants)")
-        for value in (W, W_in, bias, *[v for v in cell_params.values() if isinstance(v, np.ndarray)]):
-            value.setflags(write=False)
+        for value in (W, W_in, bias, *cell_params.values()):
+            if isinstance(value, np.ndarray):
+                value.setflags(write=False)
         return Reservoir(W=W, W_in=W_in, bias=bias, leak_rate=float(estimator.leak_rate),
                          cell=estimator.cell, spectral_radius=fitted["spectral_radius"],
                          scale=fitted["scale"], n_units=n, density=float(estimator.density),
@@ -277,7 +279,9 @@ class _Loader:
                 raise DataError(f"array 'classes' of the model file should list at least 2 "
                                 f"distinct labels, found shape {classes.shape}")
             n_outputs = len(classes)
-            width = n_features(estimator.n_units, estimator.pooling, estimator.n_points)
+            directions = 2 if estimator.bidirectional else 1      # read backwards too
+            width = directions * n_features(estimator.n_units, estimator.pooling,
+                                             estimator.n_points)
             estimator.classes_ = classes
             estimator.n_inputs_ = fitted["n_inputs"]
             estimator.n_features_in_ = fitted["n_features_in"]
@@ -309,18 +313,20 @@ def _check_params(estimator, fitted):
     check_seed("random_state", p["random_state"])
     options = p["cell_options"] or {}
     if not isinstance(options, dict):
-        raise ValueError(f"cell_options must be a dict or None, got {options!r}")
+        raise TypeError(f"cell_options must be a dict or None, got {options!r}")
     if isinstance(estimator, EchoStateClassifier):
         check_choice("pooling", p["pooling"], POOLINGS[:-1])
         check_int("n_points", p["n_points"], low=1)
         if p["n_steps"] is not None:
             check_int("n_steps", p["n_steps"], low=1)
+        if not isinstance(p["bidirectional"], bool):
+            raise TypeError(f"bidirectional must be true or false, got {p['bidirectional']!r}")
         if fitted["n_features_in"] is not None:
             check_int("n_features_in", fitted["n_features_in"], low=1)
     else:
         check_int("washout", p["washout"], low=0)
         if not isinstance(fitted["y_1d"], bool):
-            raise ValueError(f"y_1d must be true or false, got {fitted['y_1d']!r}")
+            raise TypeError(f"y_1d must be true or false, got {fitted['y_1d']!r}")
     check_int("n_inputs", fitted["n_inputs"], low=1)
     for name in ("fit_time", "spectral_radius", "scale"):
         check_number(name, fitted[name], low=0)

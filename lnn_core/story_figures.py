@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 __all__ = [
-    "CELL_COLORS", "CELL_NAMES", "accuracy_curve_figure", "cell_comparison_figure",
+    "CELL_COLORS", "CELL_LABELS", "CELL_NAMES", "accuracy_curve_figure", "cell_comparison_figure",
     "cell_trajectories_figure", "class_scores_figure", "confusion_figure", "digit_figure",
     "digit_gallery_figure", "effective_tau_figure", "forecast_figure", "generation_figure",
     "ladder_figure", "reading_states_figure",
@@ -24,6 +24,8 @@ __all__ = [
 
 #: One colour per neuron type, used on every page.
 CELL_COLORS = {"esn": "#636EFA", "ltc": "#00A67E", "cfc": "#EF553B"}
+#: Short label of each neuron type (axes, legends).
+CELL_LABELS = {"esn": "ESN", "ltc": "LTC", "cfc": "CfC"}
 #: Display name of each neuron type.
 CELL_NAMES = {"esn": "ESN (leaky tanh)", "ltc": "LTC (liquid time constant)",
               "cfc": "CfC (closed form)"}
@@ -74,8 +76,12 @@ def digit_gallery_figure(images, titles, n_columns=8):
     for i, image in enumerate(images):
         fig.add_trace(go.Heatmap(z=image, colorscale=_GRAY, zmin=0, zmax=1, showscale=False,
                                  hoverinfo="skip"), i // n_columns + 1, i % n_columns + 1)
-    fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False)
-    fig.update_xaxes(showticklabels=False, showgrid=False)
+        suffix = "" if i == 0 else str(i + 1)
+        fig.layout[f"yaxis{suffix}"].scaleanchor = f"x{suffix}"     # square pixels
+    fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False, ticks="",
+                     zeroline=False, constrain="domain")
+    fig.update_xaxes(showticklabels=False, showgrid=False, ticks="", zeroline=False,
+                     constrain="domain")
     fig.update_annotations(font_size=13)
     fig.update_layout(height=max(180, 150 * n_rows), margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
@@ -116,7 +122,7 @@ def reading_states_figure(image, states, n_neurons=None, title="Reading the digi
         Show only the first ``n_neurons`` neurons (all by default).
     """
     states = np.asarray(states)[:, :n_neurons]
-    fig = make_subplots(1, 2, column_widths=[0.22, 0.78], horizontal_spacing=0.04,
+    fig = make_subplots(1, 2, column_widths=[0.3, 0.7], horizontal_spacing=0.06,
                         subplot_titles=("input rows", f"states of {states.shape[1]} neurons"))
     fig.add_trace(go.Heatmap(z=image, colorscale=_GRAY, zmin=0, zmax=1, showscale=False,
                              hovertemplate="row %{y}, pixel %{x}: %{z:.2f}<extra></extra>"),
@@ -177,8 +183,11 @@ def accuracy_curve_figure(x, train, test, x_title, log_x=False, title=None):
     for name, values, color in (("train", train, _TRAIN_COLOR), ("test", test, _TEST_COLOR)):
         fig.add_trace(go.Scatter(x=list(x), y=list(values), name=name, mode="lines+markers",
                                  line={"color": color, "width": 3},
-                                 hovertemplate=f"{x_title} %{{x}}: %{{y:.1%}}<extra>{name}</extra>"))
+                                 hovertemplate=f"{x_title} %{{x}}: %{{y:.1%}}"
+                                               f"<extra>{name}</extra>"))
     fig.update_xaxes(title=x_title, type="log" if log_x else "linear")
+    if log_x:      # label the measured points only: no "2 3 4" minor labels between decades
+        fig.update_xaxes(tickvals=list(x), ticktext=[f"{v:,g}" for v in x])
     fig.update_yaxes(title="accuracy", tickformat=".0%")
     fig.update_layout(title=title or f"Accuracy against {x_title}", hovermode="x unified",
                       legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1,
@@ -240,6 +249,9 @@ def generation_figure(time, truth, generated, valid_steps, title=None):
     fig = forecast_figure(time, truth, generated, title or
                           f"The model running on its own: valid for {valid_steps} steps")
     fig.data[1].name = "generated (closed loop)"
+    low, high = float(np.min(truth)), float(np.max(truth))
+    margin = 0.5 * (high - low) or 1.0
+    fig.update_yaxes(range=[low - margin, high + margin])   # a run that flies off stays readable
     if 0 < valid_steps < len(time):
         fig.add_vrect(x0=time[0], x1=time[valid_steps], fillcolor="#00A67E", opacity=0.08,
                       line_width=0, annotation_text="valid", annotation_position="top left")
@@ -284,7 +296,9 @@ def effective_tau_figure(time, inputs, effective_tau, neurons, title=None):
     """The LTC's effective time constants moving with the input.
 
     Three rows sharing the time axis: the input; a heatmap of every neuron's
-    effective time constant; the chosen neurons' time constants as lines.
+    effective time constant relative to its own average over the run (so
+    the input-driven changes show, not the spread of base time constants);
+    the chosen neurons' effective time constants as lines.
 
     Parameters
     ----------
@@ -293,14 +307,17 @@ def effective_tau_figure(time, inputs, effective_tau, neurons, title=None):
     effective_tau : ndarray of shape (n_steps, n_units)
     neurons : sequence of int
     """
-    tau = np.asarray(effective_tau)
+    tau = np.asarray(effective_tau, dtype=float)
+    change = 100 * (tau / tau.mean(axis=0) - 1)                  # % from each neuron's mean
+    limit = float(np.max(np.abs(change))) or 1.0
     fig = make_subplots(3, 1, shared_xaxes=True, row_heights=[0.2, 0.45, 0.35],
                         vertical_spacing=0.04)
     fig.add_trace(go.Scatter(x=time, y=inputs, name="input",
                              line={"color": _INPUT_COLOR, "width": 2}), 1, 1)
-    fig.add_trace(go.Heatmap(x=time, z=tau.T, colorscale="Viridis", name="τ_eff",
-                             colorbar={"title": "τ_eff", "len": 0.45, "y": 0.55},
-                             hovertemplate="t %{x}, neuron %{y}: τ_eff %{z:.2f}<extra></extra>"),
+    fig.add_trace(go.Heatmap(x=time, z=change.T, colorscale="RdBu_r", zmid=0, zmin=-limit,
+                             zmax=limit, name="τ_eff change",
+                             colorbar={"title": "% from mean", "len": 0.45, "y": 0.55},
+                             hovertemplate="t %{x}, neuron %{y}: %{z:+.1f} %<extra></extra>"),
                   2, 1)
     for k, neuron in enumerate(neurons):
         fig.add_trace(go.Scatter(x=time, y=tau[:, neuron], name=f"neuron {neuron}",
@@ -309,7 +326,8 @@ def effective_tau_figure(time, inputs, effective_tau, neurons, title=None):
     fig.update_yaxes(title="neuron", row=2, col=1)
     fig.update_yaxes(title="τ_eff", row=3, col=1)
     fig.update_xaxes(title="time step", row=3, col=1)
-    fig.update_layout(title=title or "Effective time constant τ/(1 + τ·f) of each LTC neuron",
+    fig.update_layout(title=title or "Effective time constant τ/(1 + τ·f) of each LTC neuron: "
+                      "faster (blue) or slower (red) than its average",
                       legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
     return fig
 
@@ -328,7 +346,7 @@ def cell_comparison_figure(cells, scores, seconds, score_name):
     score_name : str
         ``"accuracy"`` or ``"NRMSE"``, the title of the first panel.
     """
-    names = [CELL_NAMES.get(c, c) for c in cells]
+    names = [CELL_LABELS.get(c, c) for c in cells]
     colors = [CELL_COLORS.get(c, _INPUT_COLOR) for c in cells]
     better = "higher is better" if score_name == "accuracy" else "lower is better"
     fig = make_subplots(1, 2, subplot_titles=(f"test {score_name} ({better})", "run time (s)"),

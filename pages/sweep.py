@@ -8,8 +8,10 @@ import streamlit as st
 
 from lnn_core import sweep
 from lnn_core.sweep_figures import describe_point, report_figure, sweep_figure
-from pages.common import (RIDGE_OPTIONS, apply_preset, guarded, progress_callback, record_run,
+from pages.common import (route_through_app, RIDGE_OPTIONS, apply_preset, guarded, progress_callback, record_run,
                           reservoir_controls, style_figure)
+
+route_through_app()
 
 TASKS = {"digits": "8×8 digits: classify (accuracy)", "mnist": "MNIST sample: classify (accuracy)",
          "mackey_glass": "Mackey-Glass: forecast 10 steps ahead (NRMSE)",

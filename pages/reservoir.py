@@ -1,0 +1,68 @@
+"""Reservoir: the random recurrent matrix, its spectrum and the echo-state check."""
+
+import numpy as np
+import streamlit as st
+
+import lnn_core
+from lnn_core import figures, generators
+from pages.common import route_through_app, cached_reservoir, guarded, reservoir_controls, style_figure
+
+route_through_app()
+
+#: Length of the standard input of the echo-state check.
+CHECK_STEPS = 200
+
+
+@st.cache_data(max_entries=32, ttl="1h", show_spinner=False)
+def echo_state_distance(params):
+    """Distance over time of two runs from different starts, on mixed sines (seed 0)."""
+    reservoir = cached_reservoir(params)
+    inputs = generators.mixed_sines(CHECK_STEPS, seed=0).values
+    return lnn_core.echo_state_check(reservoir, inputs, seed=params.seed).distance
+
+
+st.title("Reservoir")
+st.markdown(
+    "The reservoir's recurrent weights **W** are drawn at random and rescaled so that "
+    "their largest |eigenvalue|, the **spectral radius**, hits the slider's value. "
+    "Inside the unit circle the network forgets where it started and its state echoes "
+    "only the input (the *echo-state property*); far outside, small differences grow. "
+    "Move the spectral radius: the eigenvalues scale with it.")
+
+params = reservoir_controls(show=("n_units", "spectral_radius", "density", "input_scaling",
+                                  "bias_scaling", "leak_rate", "seed", "cell"))
+
+with guarded("Try fewer neurons or a larger density."):
+    reservoir = cached_reservoir(params)
+    distance = echo_state_distance(params)
+    fades = bool(distance[-1] < 1e-3)
+
+    n_nonzero = int(np.count_nonzero(reservoir.W))
+    columns = st.columns(4)
+    columns[0].metric("Neurons", f"{reservoir.n_units:,}")
+    columns[1].metric("Nonzero weights", f"{n_nonzero:,}",
+                      help="Recurrent connections actually drawn.")
+    columns[2].metric("Spectral radius", f"{reservoir.spectral_radius:.3g}")
+    columns[3].metric("Forgets its start", "yes" if fades else "no",
+                      help=f"The echo-state check: after {CHECK_STEPS} steps of the same "
+                           "input, two runs from different random starts are closer than "
+                           "1/1000 of their initial distance.")
+
+    left, right = st.columns(2)
+    left.plotly_chart(style_figure(figures.eigenvalue_figure(reservoir.eigenvalues,
+                                                             reservoir.spectral_radius)),
+                      width="stretch")
+    right.plotly_chart(style_figure(figures.echo_state_figure(distance)), width="stretch")
+    if fades:
+        right.success("The two runs converge: the state depends on the input, not the start.")
+    else:
+        right.warning("The runs do not converge: the reservoir still remembers its start. "
+                      "Lower the spectral radius or raise the input scaling.")
+
+    left, right = st.columns(2)
+    left.plotly_chart(style_figure(figures.weight_heatmap(reservoir.W)), width="stretch")
+    right.plotly_chart(style_figure(figures.weight_histogram(reservoir.W)), width="stretch")
+    if reservoir.n_units > figures.MAX_HEATMAP:
+        left.caption(f"The heatmap shows the top-left {figures.MAX_HEATMAP}×"
+                     f"{figures.MAX_HEATMAP} sub-block (the first {figures.MAX_HEATMAP} "
+                     "neurons), not an average: the sparsity you see is real.")

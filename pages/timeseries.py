@@ -1,0 +1,246 @@
+"""Time series: forecast a signal (and let the model run on its own), or classify sequences."""
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import lnn_core
+from lnn_core import datasets
+from lnn_core import story_figures as figs
+from lnn_core.model_io import load_model, save_model
+from pages.common import (
+    route_through_app,
+    download_params_button,
+    guarded,
+    progress_callback,
+    record_run,
+    reservoir_controls,
+    style_figure,
+)
+
+route_through_app()
+
+LAYOUTS = {"forecast": "Forecasting: one row per time step",
+           "long": "Classification, long: one row per (series, time step)",
+           "wide": "Classification, wide: one row per series (label first)"}
+TRAIN_FRACTION = 0.75
+#: Built-in series worth forecasting (a step or an impulse is flat on its test part).
+SERIES = [name for name in datasets.GENERATORS if name not in ("Step", "Impulse")]
+
+
+@dataclass(frozen=True)
+class Result:
+    """A fitted model, what it predicts on the whole input, and its score."""
+
+    model: object
+    model_file: bytes
+    inputs: object          # standardised model inputs: (n_steps, n_inputs) array or list
+    truth: np.ndarray
+    predicted: np.ndarray
+    score: float
+    split: int
+    seconds: float
+    generated: np.ndarray | None = None
+    free_truth: np.ndarray | None = None
+    valid_steps: int = 0
+
+
+def standardise(values, reference):
+    """Scale ``values`` by the mean and spread of ``reference`` (the training part)."""
+    mean, spread = reference.mean(axis=0), reference.std(axis=0)
+    return (values - mean) / np.where(spread > 0, spread, 1.0)
+
+
+@st.cache_resource(max_entries=8, ttl="1h", show_spinner="Training the readout…")
+def forecast(data_key, estimator_kwargs, horizon, free_channel, _inputs, _targets):
+    """Fit ``u[t] -> y[t + horizon]`` on the first 75 %, score on the rest.
+
+    With ``free_channel`` (the target is one of the inputs) a one-step model of
+    every input also runs closed-loop from the end of the training part.
+    """
+    start = time.perf_counter()
+    n = len(_inputs) - horizon
+    split = int(TRAIN_FRACTION * n)
+    U = standardise(_inputs, _inputs[:split])
+    Y = standardise(_targets, _targets[:split])[:, 0]
+    model = lnn_core.EchoStateRegressor(**dict(estimator_kwargs), washout=min(100, split // 10))
+    model.fit(U[:split], Y[horizon:horizon + split])
+    predicted, truth = model.predict(U[:n]), Y[horizon:]
+    generated = free_truth = None
+    valid_steps = 0
+    if free_channel is not None:
+        runner = lnn_core.EchoStateRegressor(**dict(estimator_kwargs), washout=model.washout)
+        runner.fit(U[:split - 1], U[1:split])
+        n_free = min(500, len(U) - split)
+        generated = runner.generate(n_free, warmup=U[:split])[:, free_channel]
+        free_truth = U[split:split + n_free, free_channel]
+        valid_steps = lnn_core.valid_time(free_truth, generated)
+    return Result(model, save_model(model), U[:n], truth, predicted,
+                  lnn_core.nrmse(truth[split:], predicted[split:]), split,
+                  time.perf_counter() - start, generated, free_truth, valid_steps)
+
+
+@st.cache_resource(max_entries=4, ttl="1h", show_spinner=False)
+def classify(data_key, estimator_kwargs, seed, _dataset):
+    """Fit on 75 % of the sequences (stratified), score on the rest."""
+    start = time.perf_counter()
+    progress, finish = progress_callback("Collecting reservoir states")
+    train, test = datasets.split_dataset(_dataset, 1 - TRAIN_FRACTION, seed)
+    reference = np.concatenate(train.X)
+    model = lnn_core.EchoStateClassifier(**dict(estimator_kwargs))
+    model.fit([standardise(x, reference) for x in train.X], train.y, progress=progress)
+    finish()
+    inputs = [standardise(x, reference) for x in test.X]
+    predicted = model.predict(inputs)
+    return Result(model, save_model(model), inputs, test.y, predicted,
+                  lnn_core.accuracy(test.y, predicted), 0, time.perf_counter() - start)
+
+
+@st.cache_resource(max_entries=4, ttl="1h", show_spinner="Reading the file…")
+def parse_upload(sha256, layout, name, _raw):
+    if name.lower().endswith(".ts"):
+        return datasets.parse_ts(_raw, name=name)
+    parser = {"forecast": datasets.parse_forecast_csv, "long": datasets.parse_long_csv,
+              "wide": datasets.parse_wide_csv}[layout]
+    return parser(_raw, name=name)
+
+
+st.title("Time series")
+st.markdown("The reservoir reads a series one step at a time; a linear readout maps its state to "
+            "the value **h steps ahead** (forecasting) or, pooled over a whole sequence, to a "
+            "class. A forecaster fed its own output becomes a generator: how long it stays close "
+            "to the truth is its *valid time*.")
+params = reservoir_controls()
+estimator_kwargs = tuple(sorted(params.estimator_kwargs().items()))
+
+source = st.segmented_control("Data", ["Built-in", "Upload"], default="Built-in",
+                              key="ts_source", persist_state="session") or "Built-in"
+inputs = targets = dataset = None
+with guarded("Check the file's layout and columns."):
+    if source == "Built-in":
+        cols = st.columns(3)
+        name = cols[0].selectbox("Series", SERIES, index=SERIES.index("Mackey-Glass"),
+                                 key="ts_series", persist_state="session")
+        n_steps = cols[1].slider("Length", 500, 10000, 3000, 500, key="ts_length",
+                                 persist_state="session")
+        seed = cols[2].number_input("Series seed", 0, 9999, 0, key="ts_seed",
+                                    persist_state="session")
+        series = datasets.generate(name, n_steps, seed=seed)
+        st.caption(series.description)
+        inputs = series.values.reshape(n_steps, -1)
+        channels = ["x", "y", "z"] if inputs.shape[1] == 3 else [name]
+        target_name = name if len(channels) == 1 else st.selectbox(
+            "Target", channels, key="ts_channel", persist_state="session")
+        if series.target is None:
+            free_channel = channels.index(target_name)
+            targets = inputs[:, [free_channel]]
+        else:  # NARMA-10: map the input u to the system's output y
+            free_channel, targets = None, series.target.reshape(n_steps, 1)
+        data_key = f"{name}:{n_steps}:{seed}:{target_name}"
+    else:
+        upload = st.file_uploader(
+            "CSV or .ts file", type=["csv", "txt", "ts"], key="ts_upload",
+            help="Forecasting: one row per time step, numeric columns (a time column is "
+                 "detected). Classification: long (id, label, time, channels), wide (label, "
+                 "then the values) or a .ts file of the UEA/UCR archive.")
+        if upload is not None:
+            raw = upload.getvalue()
+            layout = "ts" if upload.name.lower().endswith(".ts") else st.radio(
+                "What is in the file?", list(LAYOUTS), format_func=LAYOUTS.get, key="ts_layout")
+            digest = hashlib.sha256(raw).hexdigest()
+            parsed = parse_upload(digest, layout, upload.name, raw)
+            st.caption(parsed.description)
+            if layout == "forecast":
+                cols, file_key = st.columns(3), digest[:12]     # fresh choices for a new file
+                chosen = cols[0].multiselect("Input columns", parsed.numeric_columns,
+                                             default=parsed.numeric_columns,
+                                             key=f"ts_inputs_{file_key}")
+                target_name = cols[1].selectbox("Target column", parsed.numeric_columns,
+                                                key=f"ts_target_{file_key}")
+                missing = cols[2].radio("Missing cells", ["drop", "interpolate"],
+                                        key=f"ts_missing_{file_key}")
+                if not chosen:
+                    st.info("Choose at least one input column.")
+                else:
+                    inputs, targets = datasets.prepare_series(parsed, target_name, chosen,
+                                                              missing=missing, min_rows=50)
+                    free_channel = chosen.index(target_name) if target_name in chosen else None
+                    data_key = f"{digest}:{chosen}:{target_name}:{missing}"
+            else:
+                dataset, data_key = parsed, digest
+
+if dataset is not None:
+    pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:3], index=2, key="ts_pooling")
+    if st.button("Train classifier", type="primary", icon=":material/play_arrow:"):
+        with guarded("Try fewer neurons."):
+            st.session_state["ts_result"] = classify(
+                data_key, estimator_kwargs + (("pooling", pooling),), params.seed, dataset)
+            result = st.session_state["ts_result"]
+            record_run("Time series", dataset.description, params.as_dict() | {"pooling": pooling},
+                       {"accuracy": result.score}, result.seconds)
+    result = st.session_state.get("ts_result")
+    if result is not None and isinstance(result.model, lnn_core.EchoStateClassifier):
+        cols = st.columns(3)
+        cols[0].metric("Test accuracy", f"{result.score:.1%}")
+        cols[1].metric("Test sequences", f"{len(result.truth):,}")
+        cols[2].metric("Time", f"{result.seconds:.1f} s")
+        matrix, labels = lnn_core.confusion_matrix(result.truth, result.predicted)
+        st.plotly_chart(style_figure(figs.confusion_figure(matrix, labels)), width="stretch")
+elif inputs is not None:
+    with guarded("Try a shorter horizon or another target."):
+        if free_channel is not None:
+            horizon = st.slider("Horizon h (predict the target h steps ahead)", 1, 50, 1,
+                                key="ts_horizon", persist_state="session")
+        else:
+            horizon = st.slider("Delay h (predict the output h steps after the input)", 0, 50, 0,
+                                key="ts_delay", persist_state="session")
+        result = forecast(data_key, estimator_kwargs, horizon, free_channel, inputs, targets)
+        st.session_state["ts_result"] = result
+        if st.session_state.get("ts_recorded") is not result:
+            st.session_state["ts_recorded"] = result
+            record_run("Time series", f"{data_key} (h = {horizon})", params.as_dict(),
+                       {"NRMSE": result.score}, result.seconds)
+        cols = st.columns(3)
+        cols[0].metric("Test NRMSE", f"{result.score:.3g}", help="RMS error / spread of the "
+                       "truth on the last 25 %: 0 is perfect, 1 is as good as the mean.")
+        cols[1].metric("Valid time", f"{result.valid_steps} steps" if result.generated is not None
+                       else "n/a", help="Closed-loop steps before the error exceeds 0.2 spread.")
+        cols[2].metric("Time", f"{result.seconds:.2f} s")
+        if result.split < params.n_units:
+            st.warning(f"Only {result.split:,} training steps for {params.n_units:,} neurons: the "
+                       "readout can memorise them. Raise the ridge penalty or use fewer neurons.",
+                       icon=":material/warning:")
+        steps = np.arange(result.split, len(result.truth))
+        st.plotly_chart(style_figure(figs.forecast_figure(
+            steps, result.truth[result.split:], result.predicted[result.split:],
+            f"Predicting {target_name} {horizon} step(s) ahead on the test part (standardised)")),
+            width="stretch")
+        if result.generated is not None:
+            st.plotly_chart(style_figure(figs.generation_figure(
+                np.arange(result.split, result.split + len(result.generated)), result.free_truth,
+                result.generated, result.valid_steps)), width="stretch")
+
+result = st.session_state.get("ts_result")
+if inputs is None and dataset is None:
+    st.stop()                        # nothing loaded yet: no model to export or test
+with st.expander("Export / import the model", icon=":material/save:"):
+    if result is not None:
+        cols = st.columns(2)
+        cols[0].download_button("Download model (.npz)", result.model_file, "timeseries_model.npz",
+                                icon=":material/download:", on_click="ignore")
+        with cols[1]:
+            download_params_button(params.as_dict(), "timeseries_params.json")
+    upload = st.file_uploader("Load a saved model (.npz) and run it on this data", type=["npz"],
+                              key="ts_model_upload")
+    if upload is not None and result is not None:
+        with guarded("Upload a .npz file saved by 'Download model' for this data."):
+            imported = load_model(upload.getvalue())
+            if type(imported) is not type(result.model):
+                raise lnn_core.DataError(f"this file holds a {type(imported).__name__}; the page "
+                                         f"is showing a {type(result.model).__name__}")
+            predicted = imported.predict(result.inputs)
+            same = np.array_equal(predicted, result.predicted)
+            st.metric("Predictions identical to the trained model", "yes" if same else "no")

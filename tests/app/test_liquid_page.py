@@ -1,0 +1,33 @@
+"""Liquid-neuron page: three cells side by side, effective τ, and a comparison on digits."""
+
+from tests.app.conftest import chart_specs, open_page
+
+PAGE = "pages/liquid.py"
+
+
+def test_renders_with_defaults():
+    at = open_page(PAGE)
+    assert not at.exception and not at.error
+    specs = chart_specs(at)
+    assert len(specs) == 4          # trajectories, effective τ, step and impulse responses
+    assert any(t.get("type") == "heatmap" for t in specs[1]["data"])
+
+
+def test_ltc_sliders_change_the_time_constants():
+    at = open_page(PAGE)
+    before = chart_specs(at)[1]
+    at.slider(key="tau_range").set_value((2.0, 10.0)).run()
+    assert not at.exception and not at.error
+    assert chart_specs(at)[1]["data"][1]["z"] != before["data"][1]["z"]
+
+
+def test_comparison_on_digits_fills_table_and_chart():
+    at = open_page(PAGE)
+    next(b for b in at.button if b.label == "Compare the three neurons").click().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[0].value
+    assert len(table) == 3
+    assert (table["accuracy"] >= 0.9).all()
+    assert "three neuron types" in chart_specs(at)[-1]["layout"]["title"]["text"]
+    next(b for b in at.button if b.label == "Compare the three neurons").click().run()
+    assert not at.exception and not at.error, "a cache hit must replay cleanly"

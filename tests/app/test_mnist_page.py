@@ -1,0 +1,132 @@
+"""MNIST page: renders, trains on the 8×8 digits, refuses bad uploads, round-trips a model."""
+
+import numpy as np
+import pytest
+
+from tests.app.conftest import chart_specs, open_page
+
+PAGE = "pages/mnist.py"
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """The page after pressing Train on the default data (8×8 digits)."""
+    at = open_page(PAGE)
+    next(b for b in at.button if b.label == "Train").click().run()
+    return at
+
+
+def percent(metric):
+    return float(metric.value.rstrip("%")) / 100
+
+
+def test_renders_with_defaults():
+    at = open_page(PAGE)
+    assert not at.exception
+    assert not at.error
+    assert at.title[0].value.startswith("MNIST")
+    assert any("8×8 digits" in c.value for c in at.caption)
+
+
+def test_training_on_digits_reaches_ninety_percent(trained):
+    assert not trained.exception and not trained.error
+    metrics = {m.label: m for m in trained.metric}
+    assert percent(metrics["Test accuracy"]) >= 0.9
+    assert percent(metrics["Train accuracy"]) >= percent(metrics["Test accuracy"]) - 0.05
+    titles = [spec["layout"].get("title", {}).get("text", "") for spec in chart_specs(trained)]
+    assert any("Confusion" in t for t in titles)
+    assert any("Test image 0" in t for t in titles)
+    assert trained.session_state["runs"][-1]["kind"] == "MNIST"
+
+
+def test_malformed_upload_shows_an_error():
+    at = open_page(PAGE, session={"mnist_source": "upload"})
+    at.file_uploader(key="mnist_upload").set_value(("broken.csv", b"label,a\nseven,x\n",
+                                                    "text/csv")).run()
+    assert not at.exception
+    assert at.error, "a malformed upload must be reported with st.error"
+
+
+def test_model_file_round_trip_predicts_identically(trained):
+    model_file = trained.session_state["mnist_trained"].model_file
+    trained.session_state["mnist_tab"] = "Export / import"
+    trained.run()
+    trained.file_uploader(key="mnist_model_upload").set_value(
+        ("mnist_reservoir.npz", model_file, "application/octet-stream")).run()
+    assert not trained.exception and not trained.error
+    n_test = len(trained.session_state["mnist_trained"].test_pred)
+    assert any(f"{n_test:,} of {n_test:,}" in m.value for m in trained.markdown)
+
+
+def test_garbage_model_file_shows_an_error(trained):
+    trained.session_state["mnist_tab"] = "Export / import"
+    trained.file_uploader(key="mnist_model_upload").set_value(
+        ("model.npz", b"not a model at all", "application/octet-stream")).run()
+    assert not trained.exception
+    assert any("not a Liquid Lab model" in e.value for e in trained.error)
+
+
+def test_draw_tab_asks_for_a_digit_before_anything_is_drawn(trained):
+    trained.session_state["mnist_tab"] = "Draw a digit"
+    trained.run()
+    assert not trained.exception and not trained.error
+    assert any("Draw a digit in the black box" in i.value or "not available" in i.value
+               for i in trained.info)
+
+
+def test_article_tab_explains_it_needs_mnist_for_the_digits(trained):
+    trained.session_state["mnist_tab"] = "Article vs fixes"
+    trained.run()
+    assert not trained.exception
+    assert any("28×28 MNIST" in i.value for i in trained.info)
+
+
+def test_training_again_replays_the_cached_run_cleanly(trained):
+    """A second session pressing Train hits the cache: its progress bar must replay."""
+    at = open_page(PAGE)
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception and not at.error
+    assert any(m.label == "Test accuracy" for m in at.metric)
+
+
+def mnist_csv(n_images=300):
+    """A labelled CSV of real MNIST digits (the offline sample): label, then 784 pixels."""
+    from lnn_core import datasets
+    sample = datasets.load_mnist("sample")
+    pixels = np.rint(sample.X_train[:n_images].reshape(n_images, -1) * 255).astype(int)
+    rows = np.column_stack([sample.y_train[:n_images], pixels])
+    return "\n".join(",".join(map(str, row)) for row in rows).encode()
+
+
+def test_uploaded_csv_runs_the_article_ladder():
+    at = open_page(PAGE, session={"mnist_source": "upload", "mnist_tab": "Article vs fixes"})
+    at.file_uploader(key="mnist_upload").set_value(("digits.csv", mnist_csv(), "text/csv")).run()
+    assert not at.exception and not at.error
+    assert any("240" in c.value for c in at.caption)          # 80 % of 300 for training
+    next(b for b in at.button if b.label.startswith("Run the article")).click().run()
+    assert not at.exception and not at.error
+    ladder = chart_specs(at)[-1]
+    assert len(ladder["data"][0]["y"]) == 5
+    assert ladder["layout"]["shapes"][0]["x0"] == pytest.approx(0.3584)
+
+
+def test_tuned_preset_sets_every_control():
+    from lnn_core.article import TUNED
+    at = open_page(PAGE)
+    next(b for b in at.button if b.label == "Tuned preset").click().run()
+    assert not at.exception and not at.error
+    assert at.slider(key="n_units").value == TUNED["n_units"]
+    assert at.slider(key="leak_rate").value == TUNED["leak_rate"]
+    assert at.selectbox(key="mnist_pooling").value == TUNED["pooling"]
+    assert at.slider(key="mnist_n_points").value == TUNED["n_points"]
+    assert at.toggle(key="mnist_bidirectional").value is TUNED["bidirectional"]
+
+
+def test_accuracy_curve_against_training_images():
+    at = open_page(PAGE, session={"mnist_tab": "Accuracy curves"})
+    next(b for b in at.button if b.label == "Compute curve").click().run()
+    assert not at.exception and not at.error
+    curve = chart_specs(at)[-1]
+    train, test = curve["data"]
+    assert len(test["x"]) == 3                                   # 500, 1,000, 1,347 images
+    assert test["y"][-1] >= 0.9

@@ -1,0 +1,67 @@
+"""Time-series page: forecasts by default, classifies uploads, reports bad files, round-trips."""
+
+import numpy as np
+
+from tests.app.conftest import open_page
+
+PAGE = "pages/timeseries.py"
+
+
+def wide_csv(n_series=60, length=30, seed=0):
+    """Two classes of noisy sines, slow and fast, one series per row, label first."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(length)
+    rows = []
+    for i in range(n_series):
+        label = i % 2
+        values = np.sin(t / (2 if label else 6)) + 0.1 * rng.standard_normal(length)
+        rows.append(",".join([str(label), *(f"{v:.4f}" for v in values)]))
+    return "\n".join(rows).encode()
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_renders_with_defaults_and_forecasts_mackey_glass():
+    at = open_page(PAGE)
+    assert not at.exception and not at.error
+    values = metrics(at)
+    assert float(values["Test NRMSE"]) < 0.01      # 0.0007 with float64 normal equations
+    assert values["Valid time"].endswith("steps")
+    assert len(at.get("plotly_chart")) == 2           # prediction and closed-loop generation
+
+
+def test_narma_maps_input_to_output_without_generation():
+    at = open_page(PAGE, session={"ts_series": "NARMA-10"})
+    assert not at.exception and not at.error
+    assert metrics(at)["Valid time"] == "n/a"
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_malformed_upload_shows_an_error():
+    at = open_page(PAGE, session={"ts_source": "Upload"})
+    at.file_uploader(key="ts_upload").set_value(("broken.ts", b"@problemName x\n@data\n1,2:a\n",
+                                                 "text/plain")).run()
+    assert not at.exception
+    assert at.error
+
+
+def test_uploaded_wide_csv_is_classified():
+    at = open_page(PAGE, session={"ts_source": "Upload"})
+    at.file_uploader(key="ts_upload").set_value(("sines.csv", wide_csv(), "text/csv")).run()
+    at.radio(key="ts_layout").set_value("wide").run()
+    next(b for b in at.button if b.label == "Train classifier").click().run()
+    assert not at.exception and not at.error
+    assert float(metrics(at)["Test accuracy"].rstrip("%")) >= 90
+    next(b for b in at.button if b.label == "Train classifier").click().run()
+    assert not at.exception and not at.error, "a cache hit must replay cleanly"
+
+
+def test_model_file_round_trip_predicts_identically():
+    at = open_page(PAGE)
+    model_file = at.session_state["ts_result"].model_file
+    at.file_uploader(key="ts_model_upload").set_value(
+        ("timeseries_model.npz", model_file, "application/octet-stream")).run()
+    assert not at.exception and not at.error
+    assert metrics(at)["Predictions identical to the trained model"] == "yes"

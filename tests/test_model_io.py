@@ -1,0 +1,209 @@
+"""Model files: a saved estimator loads back bit-identical; damaged files are DataErrors."""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from lnn_core import DataError, EchoStateClassifier, EchoStateRegressor
+from lnn_core.model_io import FORMAT_VERSION, load_model, save_model
+
+CELLS = ("esn", "ltc", "cfc")
+CELL_OPTIONS = {"esn": None, "ltc": {"tau_range": (0.3, 4.0), "unfolds": 3}, "cfc": {"time": 0.7}}
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X / 16, y
+
+
+@pytest.fixture(scope="module")
+def series():
+    t = np.arange(400)
+    u = np.column_stack([np.sin(t / 7), np.cos(t / 11)])
+    return u
+
+
+@pytest.fixture(scope="module")
+def classifier(digits):
+    X, y = digits
+    return EchoStateClassifier(n_units=40, n_steps=8, random_state=3).fit(X[:300], y[:300])
+
+
+def _arrays(data):
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+        return {name: archive[name] for name in archive.files}
+
+
+def _npz(arrays):
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_classifier_round_trip_is_bit_identical(digits, cell):
+    X, y = digits
+    original = EchoStateClassifier(n_units=60, n_steps=8, cell=cell,
+                                   cell_options=CELL_OPTIONS[cell], pooling="points",
+                                   random_state=1).fit(X[:400], y[:400])
+    loaded = load_model(save_model(original))
+    assert type(loaded) is EchoStateClassifier
+    np.testing.assert_array_equal(loaded.predict(X[400:]), original.predict(X[400:]))
+    np.testing.assert_array_equal(loaded.decision_function(X[400:]),
+                                  original.decision_function(X[400:]))
+    assert loaded.get_params() == original.get_params()
+    assert loaded.fit_time_ == original.fit_time_
+
+
+def test_bidirectional_tuned_classifier_round_trip(digits):
+    X, y = digits
+    original = EchoStateClassifier(n_units=40, n_steps=8, pooling="points", n_points=3,
+                                   bidirectional=True, ridge=0.03).fit(X[:100], y[:100])
+    loaded = load_model(save_model(original))        # 240 features > 100 samples: dual ridge
+    assert loaded.coef_.shape == (2 * 3 * 40, 10)
+    np.testing.assert_array_equal(loaded.decision_function(X[100:200]),
+                                  original.decision_function(X[100:200]))
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_regressor_round_trip_is_bit_identical(series, cell):
+    original = EchoStateRegressor(n_units=50, cell=cell, cell_options=CELL_OPTIONS[cell],
+                                  washout=20, random_state=2).fit(series[:-1], series[1:])
+    loaded = load_model(save_model(original))
+    assert type(loaded) is EchoStateRegressor
+    np.testing.assert_array_equal(loaded.predict(series), original.predict(series))
+    np.testing.assert_array_equal(loaded.generate(30, warmup=series[:200]),
+                                  original.generate(30, warmup=series[:200]))
+
+
+def test_regressor_with_one_dimensional_target_keeps_its_shape(series):
+    original = EchoStateRegressor(n_units=30).fit(series[:-1, :1], series[1:, 0])
+    loaded = load_model(save_model(original))
+    assert loaded.predict(series[:, :1]).shape == (len(series),)
+    np.testing.assert_array_equal(loaded.predict(series[:, :1]), original.predict(series[:, :1]))
+
+
+def test_string_classes_are_stored_as_unicode_not_objects(digits):
+    X, y = digits
+    labels = np.array(["even", "odd"], dtype=object)[y[:200] % 2]
+    original = EchoStateClassifier(n_units=30, n_steps=8).fit(X[:200], labels)
+    data = save_model(original)
+    assert _arrays(data)["classes"].dtype.kind == "U"
+    loaded = load_model(data)
+    assert loaded.predict(X[200:260]).tolist() == original.predict(X[200:260]).tolist()
+
+
+def test_three_dimensional_input_round_trip(digits):
+    X, y = digits
+    images = X.reshape(-1, 8, 8)
+    original = EchoStateClassifier(n_units=30).fit(images[:200], y[:200])
+    loaded = load_model(io.BytesIO(save_model(original)))     # a file-like works too
+    assert loaded.n_features_in_ is None
+    np.testing.assert_array_equal(loaded.predict(images[200:300]),
+                                  original.predict(images[200:300]))
+
+
+def test_file_holds_only_plain_arrays_and_the_documented_fields(classifier):
+    arrays = _arrays(save_model(classifier))
+    assert int(arrays["format_version"]) == FORMAT_VERSION
+    assert str(arrays["estimator"]) == "EchoStateClassifier"
+    assert json.loads(str(arrays["params"][0]))["n_units"] == 40
+    assert all(a.dtype.kind != "O" for a in arrays.values())
+    assert arrays["W"].dtype == np.float32 and arrays["coef"].dtype == np.float64
+
+
+def test_unfitted_estimator_cannot_be_saved():
+    with pytest.raises(ValueError, match="not fitted"):
+        save_model(EchoStateClassifier())
+
+
+@pytest.mark.parametrize("data", [b"", b"hello, not a model", b"PK\x03\x04" + b"\x00" * 40])
+def test_garbage_is_a_data_error(data):
+    with pytest.raises(DataError, match="not a Liquid Lab model|cannot be opened"):
+        load_model(data)
+
+
+def test_truncated_file_is_a_data_error(classifier):
+    data = save_model(classifier)
+    with pytest.raises(DataError):
+        load_model(data[: len(data) // 2])
+
+
+def test_object_array_is_refused_without_unpickling(classifier):
+    arrays = _arrays(save_model(classifier))
+    arrays["classes"] = np.array([object(), 1, "x"], dtype=object)
+    with pytest.raises(DataError, match="'classes'.*never loaded"):
+        load_model(_npz(arrays))
+
+
+def test_missing_array_is_named(classifier):
+    arrays = _arrays(save_model(classifier))
+    del arrays["W_in"]
+    with pytest.raises(DataError, match="no array 'W_in'"):
+        load_model(_npz(arrays))
+
+
+def test_wrong_shape_names_array_expected_and_found(classifier):
+    arrays = _arrays(save_model(classifier))
+    arrays["W"] = arrays["W"][:-1]
+    with pytest.raises(DataError, match=r"'W'.*shape \(40, 40\).*shape \(39, 40\)"):
+        load_model(_npz(arrays))
+
+
+def test_wrong_readout_shape_is_named(classifier):
+    arrays = _arrays(save_model(classifier))
+    arrays["coef"] = arrays["coef"][:, :5]
+    with pytest.raises(DataError, match=r"'coef'.*\(80, 10\).*\(80, 5\)"):
+        load_model(_npz(arrays))
+
+
+def test_wrong_dtype_is_named(classifier):
+    arrays = _arrays(save_model(classifier))
+    arrays["bias"] = arrays["bias"].astype(np.float64)
+    with pytest.raises(DataError, match="'bias'.*float32.*float64"):
+        load_model(_npz(arrays))
+
+
+def test_non_finite_weights_are_refused(classifier):
+    arrays = _arrays(save_model(classifier))
+    arrays["W"] = arrays["W"].copy()
+    arrays["W"][0, 0] = np.nan
+    with pytest.raises(DataError, match="'W'.*NaN"):
+        load_model(_npz(arrays))
+
+
+def test_other_format_version_is_refused(classifier):
+    arrays = _arrays(save_model(classifier))
+    arrays["format_version"] = np.int64(FORMAT_VERSION + 1)
+    with pytest.raises(DataError, match="format version"):
+        load_model(_npz(arrays))
+
+
+def test_invalid_parameters_are_a_data_error(classifier):
+    arrays = _arrays(save_model(classifier))
+    params = json.loads(str(arrays["params"][0]))
+    params["leak_rate"] = 7
+    arrays["params"] = np.array([json.dumps(params)])
+    with pytest.raises(DataError, match="leak_rate"):
+        load_model(_npz(arrays))
+
+
+def test_unknown_parameter_is_a_data_error(classifier):
+    arrays = _arrays(save_model(classifier))
+    params = json.loads(str(arrays["params"][0])) | {"surprise": 1}
+    arrays["params"] = np.array([json.dumps(params)])
+    with pytest.raises(DataError, match="surprise"):
+        load_model(_npz(arrays))
+
+
+def test_zip_that_is_not_npz_is_a_data_error():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(DataError, match="no array"):
+        load_model(buffer.getvalue())
