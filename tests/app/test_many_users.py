@@ -1,0 +1,192 @@
+"""Many users at once: 20 browser sessions on one server, each training with its own settings.
+
+``AppTest`` cannot run sessions side by side: each run installs a process-wide
+mock ``Runtime`` and removes it when done, so two runs in threads break each
+other ("Runtime hasn't been created!", duplicate widget keys).  So this test
+does what a classroom does: one ``streamlit run app.py`` and 20 browser
+contexts (20 Streamlit sessions) working at the same time.  Half open the
+Reservoir page from a link with their own ``spectral_radius`` and ``n_units``;
+the other half train the MNIST page on the 8×8 digits with their own
+``n_units``.
+
+Each session must show exactly what a solo run with the same settings shows
+(an ``AppTest`` run in this process, which shares nothing with the server), so
+nothing leaks between sessions through caches or module globals; the server
+must answer its health check throughout; and its memory must come back near
+its baseline once the sessions end.
+"""
+
+import os
+import threading
+import time
+
+import psutil
+import pytest
+
+from tests.app.conftest import open_page
+from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, RUN_TIMEOUT_MS, start_server,
+                                    stop_server)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+#: (spectral_radius, n_units) of each Reservoir session: all different.
+RESERVOIR_SETTINGS = [(round(0.3 + 0.13 * i, 2), 60 + 20 * i) for i in range(10)]
+#: n_units of each MNIST session (8×8 digits, default training set).
+MNIST_UNITS = [40 + 20 * i for i in range(10)]
+#: Most growth of the server's RSS (MiB) allowed once the sessions are over.
+MAX_GROWTH_MB = 300
+SMALL_VIEWPORT = {"width": 1000, "height": 700}
+IDLE = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+        '[data-test-script-state="notRunning"]')
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("many_users")
+    (folder / "data").mkdir()
+    running = start_server(folder / "data", folder / "server.log")
+    yield running
+    stop_server(running.process)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def rss_mb(process):
+    """Resident memory of the server process, in MiB."""
+    return process.memory_info().rss / 2**20
+
+
+# ----------------------------------------------------------------------------- what a session shows
+
+def browser_view(page):
+    """Metrics, and the 'Misclassified' heading if there is one, of a finished page."""
+    page.wait_for_selector(IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
+    metrics = {}
+    for box in page.locator('[data-testid="stMetric"]').all():
+        label = box.locator('[data-testid="stMetricLabel"]').inner_text().strip()
+        metrics[label] = box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    metrics.pop("Time", None)                     # wall time differs run to run, by nature
+    view = {"metrics": metrics}
+    heading = page.get_by_text("Misclassified test images")
+    if heading.count():
+        view["misclassified"] = heading.first.inner_text().strip()
+    return view
+
+
+def solo_reservoir(spectral_radius, n_units):
+    at = open_page("pages/reservoir.py", query={"spectral_radius": str(spectral_radius),
+                                                "n_units": str(n_units)})
+    assert not at.exception
+    return {"metrics": {m.label: m.value for m in at.metric}}
+
+
+def solo_mnist(n_units):
+    at = open_page("pages/mnist.py", query={"n_units": str(n_units)})
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    metrics.pop("Time")
+    return {"metrics": metrics,
+            "misclassified": next(h.value for h in at.subheader
+                                  if h.value.startswith("Misclassified"))}
+
+
+def session_context(browser):
+    """A small browser context that does not draw Plotly charts.
+
+    Twenty tabs drawing every chart would load two shared cores with
+    rendering, not with the server's work under test; the server still builds
+    and sends every figure (the charts are checked in ``tests/browser``).
+    """
+    context = browser.new_context(viewport=SMALL_VIEWPORT)
+    context.route("**/PlotlyChart*.js", lambda route: route.abort())
+    return context
+
+
+def train(page):
+    page.get_by_role("button", name="Train", exact=True).click()
+
+
+# ----------------------------------------------------------------------------- the test
+
+@pytest.mark.timeout(480)
+def test_twenty_sessions_at_once_see_their_own_results_and_memory_returns(server, chromium,
+                                                                          capsys):
+    process = psutil.Process(server.process.pid)
+    warm = session_context(chromium)                    # imports, data, first figures
+    for url in ("/reservoir?n_units=30", "/mnist?n_units=30"):
+        page = warm.new_page()
+        page.goto(server.url + url)
+        page.wait_for_selector(IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
+        if "mnist" in url:
+            train(page)
+            page.get_by_text("Misclassified test images").wait_for(timeout=RUN_TIMEOUT_MS)
+    warm.close()
+    time.sleep(1)
+    baseline = rss_mb(process)
+
+    health_failures, peak = [], [baseline]
+    stop = threading.Event()
+
+    def watch():                                  # bounded: ends with the sessions, 0.5 s apart
+        while not stop.wait(0.5):
+            if not server.healthy():
+                health_failures.append(time.strftime("%H:%M:%S"))
+            peak.append(rss_mb(process))
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    start = time.perf_counter()
+    contexts = [session_context(chromium) for _ in range(20)]
+    pages = [context.new_page() for context in contexts]
+    urls = ([f"/reservoir?spectral_radius={r}&n_units={n}" for r, n in RESERVOIR_SETTINGS]
+            + [f"/mnist?n_units={n}" for n in MNIST_UNITS])
+    for page, url in zip(pages, urls):            # all twenty sessions open at once
+        page.goto(server.url + url, wait_until="commit")
+    mnist_pages = pages[len(RESERVOIR_SETTINGS):]
+    for page in mnist_pages:
+        page.wait_for_selector(IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
+    for page in mnist_pages:                      # ten trainings at once
+        train(page)
+    for page in mnist_pages:
+        page.get_by_text("Misclassified test images").wait_for(timeout=RUN_TIMEOUT_MS)
+    together = [browser_view(page) for page in pages]
+    seconds = time.perf_counter() - start
+    for context in contexts:
+        context.close()
+    stop.set()
+    watcher.join(timeout=5)
+    time.sleep(2)                                 # the server drops the closed sessions
+    after = rss_mb(process)
+
+    start = time.perf_counter()
+    alone = ([solo_reservoir(*settings) for settings in RESERVOIR_SETTINGS]
+             + [solo_mnist(n) for n in MNIST_UNITS])
+    solo_seconds = time.perf_counter() - start
+
+    with capsys.disabled():
+        print(f"\n[many users] 20 browser sessions at once: {seconds:.1f} s; the same 20 solo "
+              f"(AppTest): {solo_seconds:.1f} s; server RSS baseline {baseline:.0f} MiB, "
+              f"peak {max(peak):.0f} MiB, after {after:.0f} MiB; "
+              f"health failures: {len(health_failures)}")
+    assert health_failures == [], f"/_stcore/health failed at {health_failures}"
+    assert server.healthy()
+    for url, seen, expected in zip(urls, together, alone):
+        assert seen == expected, f"{url}: the session shows {seen}, a solo run shows {expected}"
+    for (spectral_radius, n_units), seen in zip(RESERVOIR_SETTINGS, together):
+        assert seen["metrics"]["Spectral radius"] == f"{spectral_radius:.3g}"
+        assert seen["metrics"]["Neurons"] == f"{n_units:,}"
+    for n_units, seen in zip(MNIST_UNITS, together[len(RESERVOIR_SETTINGS):]):
+        assert seen["metrics"]["Neurons"] == f"{n_units:,}"
+        assert float(seen["metrics"]["Test accuracy"].rstrip("%")) >= 80
+    assert after - baseline < MAX_GROWTH_MB, (
+        f"server RSS grew by {after - baseline:.0f} MiB ({baseline:.0f} -> {after:.0f} MiB)")
