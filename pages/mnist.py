@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 import lnn_core
+from lnn_core import guard
 from lnn_core import article, datasets
 from lnn_core import story_figures as figs
 from lnn_core.digits import preprocess_drawing, preprocess_drawing_8x8
@@ -64,6 +65,16 @@ def load_source(source):
 @st.cache_resource(max_entries=2, ttl="1h", show_spinner="Reading the upload…")
 def load_upload(sha256, _files):
     return datasets.load_mnist(list(_files) if len(_files) > 1 else _files[0])
+
+
+def check_memory(data, n_train, estimator_kwargs):
+    """Refuse (ResourceError, shown by ``guarded``) a fit over the memory budget."""
+    kwargs = dict(estimator_kwargs)
+    images = data.X_train[:n_train]
+    estimate = guard.estimate_memory(len(images), images.shape[1], images.shape[2],
+                                     kwargs.get("n_units", 500), kwargs.get("pooling", "mean+last"),
+                                     kwargs.get("n_points", 4), kwargs.get("bidirectional", False))
+    guard.check_budget(estimate, what=f"training on {len(images):,} images")
 
 
 @st.cache_resource(max_entries=6, ttl="2h", show_spinner=False)
@@ -325,6 +336,7 @@ n_train = st.select_slider("Training images", sizes, value=min(sizes, key=lambda
                            key="mnist_n_train", persist_state="session")
 if st.button("Train", type="primary", icon=":material/play_arrow:"):
     with guarded("Try fewer neurons or fewer training images."):
+        check_memory(data, n_train, estimator_kwargs)
         result = train(data_key, n_train, estimator_kwargs, data)
         st.session_state["mnist_trained"] = result
         record_run("MNIST", data.description, params.as_dict() | readout | {

@@ -130,3 +130,16 @@ def test_accuracy_curve_against_training_images():
     train, test = curve["data"]
     assert len(test["x"]) == 3                                   # 500, 1,000, 1,347 images
     assert test["y"][-1] >= 0.9
+
+
+def test_a_run_over_the_memory_budget_is_refused_with_a_sentence(monkeypatch):
+    """The resource guard: a tiny budget makes training refuse, with st.error, no exception."""
+    from streamlit.testing.v1 import AppTest
+    from tests.app.conftest import APP
+    monkeypatch.setenv("LNN_LAB_MEMORY_BUDGET_MB", "1")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/mnist.py")
+    at.run()
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception
+    assert any("budget" in e.value for e in at.error), [e.value for e in at.error]
