@@ -40,6 +40,7 @@ import math
 import os
 
 from ._validation import check_choice, check_int, check_number
+from .estimators import _BLOCK                      # samples per streamed feature block
 from .reservoir import CELLS
 from .states import POOLINGS, default_chunk_size, default_n_jobs, n_features
 
@@ -53,8 +54,6 @@ BUDGET_ENV = "LNN_LAB_MEMORY_BUDGET_MB"
 #: Tasks the estimate knows: pooled sequence classification, step-wise forecasting.
 TASKS = ("classify", "forecast")
 
-# Mirrors of the engine's constants (lnn_core.estimators._BLOCK, states._MAX_CHUNK).
-_BLOCK = 2048
 _F32, _F64 = 4, 8
 # RidgeAccumulator.add centres each block (a copy in the block's dtype) while the
 # block is held: with the caller's copy, three copies of a block at the peak.

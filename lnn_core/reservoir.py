@@ -27,6 +27,11 @@ __all__ = ["Reservoir", "make_reservoir", "unscaled_recurrent", "CELLS", "DENSE_
 CELLS = ("esn", "ltc", "cfc")
 #: Above this many units the spectral radius comes from ARPACK, not a dense solve.
 DENSE_EIG_LIMIT = 2000
+#: Largest reservoir: its dense float32 recurrent matrix is 1.6 GB.
+MAX_UNITS = 20000
+#: Largest spectral radius / input / bias scale: far past any useful value, and
+#: it keeps every float32 weight finite.
+MAX_SCALE = 1e6
 
 # Child-generator slots: each matrix gets its own stream, so that W depends on
 # (n_units, density, seed) only, whatever the number of inputs or the cell.
@@ -174,11 +179,11 @@ def make_reservoir(n_units=500, n_inputs=1, *, spectral_radius=0.9, density=0.1,
 
     Parameters
     ----------
-    n_units : int, >= 1
+    n_units : int in [1, 20000]
         Number of neurons.
     n_inputs : int, >= 1
         Number of input channels per time step.
-    spectral_radius : float, >= 0
+    spectral_radius : float in [0, 1e6]
         Target largest absolute eigenvalue of ``W``.  Below 1 the ESN forgets
         its initial state (echo-state property, in practice); above 1 it can
         become chaotic.
@@ -215,12 +220,12 @@ def make_reservoir(n_units=500, n_inputs=1, *, spectral_radius=0.9, density=0.1,
     """
     from .cells import make_cell_params  # cells needs Reservoir's fields only
 
-    n_units = check_int("n_units", n_units, low=1)
-    n_inputs = check_int("n_inputs", n_inputs, low=1)
-    spectral_radius = check_number("spectral_radius", spectral_radius, low=0)
+    n_units = check_int("n_units", n_units, low=1, high=MAX_UNITS)
+    n_inputs = check_int("n_inputs", n_inputs, low=1, high=10**6)
+    spectral_radius = check_number("spectral_radius", spectral_radius, low=0, high=MAX_SCALE)
     density = check_number("density", density, low=0, high=1)
-    input_scaling = check_number("input_scaling", input_scaling, low=0)
-    bias_scaling = check_number("bias_scaling", bias_scaling, low=0)
+    input_scaling = check_number("input_scaling", input_scaling, low=0, high=MAX_SCALE)
+    bias_scaling = check_number("bias_scaling", bias_scaling, low=0, high=MAX_SCALE)
     leak_rate = check_number("leak_rate", leak_rate, low=0, high=1, low_open=True)
     seed = check_seed("seed", seed)
     cell = check_choice("cell", cell, CELLS)

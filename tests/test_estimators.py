@@ -121,7 +121,7 @@ def test_fit_reports_progress(digits):
 @pytest.mark.parametrize("params,fragment", [
     (dict(n_steps=5), "n_steps=5 must divide the 64 features"),
     (dict(pooling="max"), "pooling must be one of"),
-    (dict(spectral_radius=-1), "spectral_radius must be a number >= 0"),
+    (dict(spectral_radius=-1), r"spectral_radius must be a number in \[0, 1e\+06\]"),
     (dict(ridge=-1.0), "ridge must be a number >= 0"),
     (dict(cell="gru"), "cell must be one of"),
     (dict(cell="ltc", cell_options={"unfolds": 0}), r"unfolds must be a whole number in \[1, 100\]"),

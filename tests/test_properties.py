@@ -454,7 +454,7 @@ def test_classifier_fits_with_finite_outputs_or_names_the_bad_parameter(params, 
     assert set(model.predict(X).tolist()) <= set(y.tolist())
 
 
-# ----------------------------------------------------------------------------- extreme values, named
+# ------------------------------------------------------------------------ extreme values, named
 
 @pytest.mark.parametrize("n_units", HUGE_UNITS)
 def test_a_huge_n_units_is_refused_naming_it(n_units):
