@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._validation import check_choice, check_int, check_number
+from ._validation import check_choice, check_int, check_number, check_seed
 from .errors import DataError
 from .readout import RidgeAccumulator, dual_ridge
 from .reservoir import make_reservoir
@@ -41,6 +41,7 @@ class _ReservoirParams:
 
     def _build_reservoir(self, n_inputs):
         check_number("ridge", self.ridge, low=0)
+        check_seed("random_state", self.random_state)
         options = {} if self.cell_options is None else dict(self.cell_options)
         return make_reservoir(
             self.n_units, n_inputs, spectral_radius=self.spectral_radius, density=self.density,

@@ -486,3 +486,12 @@ def test_a_classifier_never_fits_nan_coefficients_silently(cell):
         assert "input_scaling" in str(err)
         return
     assert np.isfinite(model.coef_).all(), f"{cell}: NaN readout after a successful fit"
+
+
+@pytest.mark.parametrize("random_state", [-1, 1.5, "a"])
+def test_a_bad_random_state_is_refused_under_its_own_name(random_state):
+    """The estimator's parameter is random_state; a message about "seed" sends users astray."""
+    rng = np.random.default_rng(1)
+    X, y = rng.random((24, 6, 2)), np.arange(24) % 3
+    with pytest.raises(ValueError, match="random_state"):
+        EchoStateClassifier(n_units=10, random_state=random_state).fit(X, y)
