@@ -236,6 +236,18 @@ def _is_default(name, value):
     return math.isclose(value, default, rel_tol=1e-9, abs_tol=1e-12)
 
 
+#: Prefix of the session-state keys that keep each parameter's value.  A keyed
+#: widget whose value comes only from ``st.session_state`` returns at its
+#: minimum after a page switch in a real browser (Streamlit 1.67), so values
+#: live under these keys and are copied into the widget key before drawing.
+_STORE = "_kept_"
+
+
+def _remember(key):
+    """``on_change`` of a parameter widget: keep its new value."""
+    st.session_state[_STORE + key] = st.session_state[key]
+
+
 def _init_from_url(key_prefix=""):
     """Fill missing parameter keys of ``st.session_state`` from the URL, else defaults.
 
@@ -244,7 +256,7 @@ def _init_from_url(key_prefix=""):
     """
     for name in PARAM_NAMES:
         key = key_prefix + name
-        if key in st.session_state:
+        if _STORE + key in st.session_state:
             continue
         value = getattr(_DEFAULTS, name)
         text = st.query_params.get(key)
@@ -256,14 +268,14 @@ def _init_from_url(key_prefix=""):
                            icon=":material/link_off:")
             else:
                 value = parsed
-        st.session_state[key] = value
+        st.session_state[_STORE + key] = value
 
 
 def _sync_url(key_prefix=""):
     """Write the non-default parameters to the URL and drop the default ones."""
     for name in PARAM_NAMES:
         key = key_prefix + name
-        value = st.session_state[key]
+        value = st.session_state[_STORE + key]
         if _is_default(name, value):
             if key in st.query_params:
                 del st.query_params[key]
@@ -274,7 +286,8 @@ def _sync_url(key_prefix=""):
 def _widget(container, name, key):
     """One parameter widget, its value read from ``st.session_state[key]``."""
     spec = _SPECS[name]
-    common = {"key": key, "help": spec.help, "persist_state": "session"}
+    st.session_state[key] = st.session_state[_STORE + key]
+    common = {"key": key, "help": spec.help, "on_change": _remember, "args": (key,)}
     if name == "ridge":
         return container.select_slider(spec.label, options=spec.options,
                                        format_func=lambda v: f"{v:.0e}", **common)
@@ -323,7 +336,7 @@ def reservoir_controls(*, show=PARAM_NAMES, container=None, key_prefix=""):
             for name in folded:
                 _widget(st, name, key_prefix + name)
     _sync_url(key_prefix)
-    return ReservoirParams(**{n: st.session_state[key_prefix + n] for n in PARAM_NAMES})
+    return ReservoirParams(**{n: st.session_state[_STORE + key_prefix + n] for n in PARAM_NAMES})
 
 
 def apply_preset(values, key_prefix=""):
@@ -332,7 +345,8 @@ def apply_preset(values, key_prefix=""):
     >>> st.button("Edge of chaos", on_click=apply_preset, args=({"spectral_radius": 1.0},))
     """
     for name, value in values.items():
-        st.session_state[key_prefix + name] = value
+        kept = _STORE if name in PARAM_NAMES else ""
+        st.session_state[kept + key_prefix + name] = value
 
 
 @st.cache_resource(max_entries=8, ttl="1h", show_spinner="Building the reservoir…")

@@ -53,7 +53,7 @@ def test_invalid_shared_link_value_warns_on_any_page(app_page):
     assert not at.exception
     (warning,) = at.warning
     assert "spectral_radius" in warning.value and "from 0 to 2" in warning.value
-    assert at.session_state["spectral_radius"] == 0.9
+    assert at.session_state["_kept_spectral_radius"] == 0.9
 
 
 def test_a_page_opened_directly_runs_the_router(app_page):

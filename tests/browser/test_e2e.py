@@ -183,9 +183,6 @@ def test_link_with_query_parameters_restores_the_sliders(page, base_url):
 
 
 @pytest.mark.timeout(180)
-@pytest.mark.xfail(strict=False, reason="open bug, found 2026-11-28: in a real browser, switching "
-                   "from Reservoir to Dynamics through the menu can reset the shared sliders to "
-                   "their minimums (AppTest does not show it); see the closing note")
 @pytest.mark.parametrize("start", ["reservoir?spectral_radius=1.3&n_units=200", "reservoir"])
 def test_switching_pages_keeps_the_shared_reservoir_settings(page, base_url, start):
     """The pages share one reservoir: its settings follow the visitor through the menu."""
