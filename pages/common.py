@@ -29,8 +29,9 @@ API
     ``(callback(done, total), finish())`` driving one ``st.progress`` bar.
 ``download_params_button(params, file_name)``
     A JSON download of parameters.
-``one_blas_thread()``
-    Once per server process: BLAS on one thread (``app.py`` calls it).
+``tune_server_process()``
+    Once per server process: BLAS on one thread, and a ``malloc`` that
+    returns freed memory (``app.py`` calls it).
 """
 
 import json
@@ -47,6 +48,7 @@ import streamlit as st
 from threadpoolctl import threadpool_limits
 
 import lnn_core
+from lnn_core.guard import ResourceError, tune_allocator
 
 # ----------------------------------------------------------------------------- pages
 
@@ -91,16 +93,19 @@ def available_pages():
 
 
 @st.cache_resource
-def one_blas_thread():
-    """Limit BLAS to one thread for the whole server process (runs once).
+def tune_server_process():
+    """BLAS on one thread, freed memory returned to the system: once per server process.
 
     A page's work is many small matrix-vector products, often for several
     sessions at once; BLAS threads competing for the same few cores made them
     several times slower (measured on 2 busy cores: a spectral-radius change
     at 1000 units went from 1.3 s to 0.23 s).  The engine's own parallel
-    state collection already runs one BLAS thread per worker.
+    state collection already runs one BLAS thread per worker.  Sessions run
+    in threads of their own, so without :func:`lnn_core.guard.tune_allocator`
+    the server's memory would keep what finished runs freed.
     """
     threadpool_limits(1, user_api="blas")
+    tune_allocator()
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -162,7 +167,8 @@ class _Spec:
     options: tuple = ()
 
 
-RIDGE_OPTIONS = tuple(10.0 ** k for k in range(-8, 1))
+#: Ridge penalties the slider offers: 1 and 3 per decade, 1e-8 .. 1 (the tuned 0.03 is one).
+RIDGE_OPTIONS = tuple(float(f"{m}e{k}") for k in range(-8, 1) for m in (1, 3))[:-1]
 CELL_LABELS = {"esn": "Echo-state (leaky tanh)", "ltc": "Liquid time-constant (LTC)",
                "cfc": "Closed-form continuous (CfC)"}
 _SPECS = {
@@ -193,6 +199,11 @@ PARAM_NAMES = tuple(f.name for f in fields(ReservoirParams))
 #: Parameters kept visible in presenter mode; the others are folded away.
 PRESENTER_PARAMS = ("n_units", "spectral_radius", "leak_rate")
 _DEFAULTS = ReservoirParams()
+
+
+def format_ridge(value):
+    """Ridge penalty as the slider shows it: ``1e-04``, ``3e-02``."""
+    return f"{value:.0e}"
 
 
 def _allowed(name):
@@ -290,7 +301,7 @@ def _widget(container, name, key):
     common = {"key": key, "help": spec.help, "on_change": _remember, "args": (key,)}
     if name == "ridge":
         return container.select_slider(spec.label, options=spec.options,
-                                       format_func=lambda v: f"{v:.0e}", **common)
+                                       format_func=format_ridge, **common)
     if name == "cell":
         return container.selectbox(spec.label, spec.options,
                                    format_func=CELL_LABELS.get, **common)
@@ -439,6 +450,8 @@ def style_figure(fig, height=None):
 def guarded(hint=None):
     """Show failures of the enclosed block as a sentence, never a traceback.
 
+    ``lnn_core.guard.ResourceError`` (a run over the memory budget) is shown as
+    its own sentence, which names the estimate, the budget and smaller settings;
     ``lnn_core.DataError`` (bad data), ``ValueError`` (a parameter out of range)
     and ``MemoryError`` get a clear ``st.error`` plus ``hint`` (or a default
     hint); any other exception a generic error naming its class and message.
@@ -449,6 +462,8 @@ def guarded(hint=None):
     """
     try:
         yield
+    except ResourceError as err:            # its sentence already suggests smaller settings
+        st.error(str(err), icon=":material/memory:")
     except lnn_core.DataError as err:
         st.error(f"This data cannot be used: {err}", icon=":material/error:")
         st.info(hint or "Check the file or the series and try again.")

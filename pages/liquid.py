@@ -97,6 +97,13 @@ with guarded("Try a narrower τ range or fewer unfolds."):
         time_axis, signal(input_name), trajectories[input_name], neurons,
         f"{input_name}: the same input through three kinds of neuron"), height=520),
         width="stretch")
+    swing = {cell: lnn_core.metrics.state_swing(states, washout=50)
+             for cell, states in trajectories[input_name].items()}
+    st.caption("How far the input moves the neurons (median over neurons of the std over time): "
+               + ", ".join(f"{figs.CELL_NAMES[c]} {v:.3g}" for c, v in swing.items()) + ". "
+               "An LTC neuron settles near A·fτ/(1 + fτ), and the input only moves its gate f, "
+               "so its states swing far less than tanh neurons at the same input scaling; "
+               "raise the input scaling or widen the τ and A ranges to see them move.")
 
     st.subheader("The liquid part: time constants that move with the input")
     tau = ltc_effective_tau(reservoirs["ltc"], signal(input_name)[:, None],

@@ -163,3 +163,18 @@ def test_format_bytes():
     assert format_bytes(1536) == "1.5 KiB"
     assert format_bytes(3 * 2**30) == "3.0 GiB"
     assert format_bytes(5000 * 2**30) == "5000.0 GiB"
+
+
+def test_tune_allocator_applies_on_glibc_and_checks_its_settings():
+    """The server calls it once; on glibc every mallopt setting must take effect."""
+    import platform
+
+    from lnn_core.guard import tune_allocator
+
+    applied = tune_allocator()
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert applied is True
+    with pytest.raises(ValueError, match="arena_max"):
+        tune_allocator(arena_max=0)
+    with pytest.raises(ValueError, match="mmap_threshold"):
+        tune_allocator(mmap_threshold=64 * 1024**2)

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import lnn_core
+
 from lnn_core import (accuracy, confusion_matrix, echo_state_check, make_reservoir,
                       memory_capacity, nrmse, valid_time)
 
@@ -58,3 +60,19 @@ def test_memory_capacity_bound_and_linear_reservoir_near_n_units():
 def test_memory_capacity_needs_one_input():
     with pytest.raises(ValueError, match="one-input reservoir"):
         memory_capacity(make_reservoir(5, 2, seed=0))
+
+
+def test_state_swing_measures_how_far_the_input_moves_the_neurons():
+    """ESN states swing tens of times more than LTC states at the same settings (the page says so)."""
+    from lnn_core import datasets
+    from lnn_core.metrics import state_swing
+
+    u = datasets.generate("Mixed sines", 300).values
+    swing = {cell: state_swing(lnn_core.run_states(lnn_core.make_reservoir(
+        300, 1, spectral_radius=0.9, input_scaling=0.5, seed=0, cell=cell), u), washout=50)
+        for cell in ("esn", "ltc", "cfc")}
+    assert 0.1 < swing["esn"] < 0.3 and 0.03 < swing["cfc"] < 0.15
+    assert swing["ltc"] < 0.02 and swing["esn"] > 10 * swing["ltc"]
+    assert state_swing(np.ones((10, 3))) == 0.0
+    with pytest.raises(ValueError, match="states must have shape"):
+        state_swing(np.ones(5))

@@ -31,3 +31,18 @@ def test_comparison_on_digits_fills_table_and_chart():
     assert "three neuron types" in chart_specs(at)[-1]["layout"]["title"]["text"]
     next(b for b in at.button if b.label == "Compare the three neurons").click().run()
     assert not at.exception and not at.error, "a cache hit must replay cleanly"
+
+
+def test_the_page_says_how_far_each_neuron_type_swings_and_input_scaling_moves_it():
+    """The LTC's small swing is explained with numbers, and input scaling enlarges it."""
+    import re
+
+    def swings(at):
+        text = next(c.value for c in at.caption if c.value.startswith("How far the input"))
+        return [float(v) for v in re.findall(r"\) ([0-9.e-]+)[,.]", text)]
+
+    at = open_page(PAGE)
+    esn, ltc, cfc = swings(at)
+    assert esn > 10 * ltc and cfc > ltc
+    at.slider(key="input_scaling").set_value(3.0).run()
+    assert not at.exception and swings(at)[1] > 2 * ltc

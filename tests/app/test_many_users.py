@@ -3,8 +3,10 @@
 ``AppTest`` cannot run sessions side by side: each run installs a process-wide
 mock ``Runtime`` and removes it when done, so two runs in threads break each
 other ("Runtime hasn't been created!", duplicate widget keys).  So this test
-does what a classroom does: one ``streamlit run app.py`` and 20 browser
-contexts (20 Streamlit sessions) working at the same time.  Half open the
+does what a classroom does: one ``streamlit run app.py`` and 20 browser tabs
+working at the same time.  Each tab is a Streamlit session of its own (its
+own websocket and ``st.session_state``); they share one browser context so
+the browser loads and compiles the app's JavaScript once, not twenty times.  Half open the
 Reservoir page from a link with their own ``spectral_radius`` and ``n_units``;
 the other half train the MNIST page on the 8×8 digits with their own
 ``n_units``.
@@ -38,10 +40,16 @@ MNIST_UNITS = [40 + 20 * i for i in range(10)]
 #: Page of each of the twenty sessions.
 URLS = ([f"/reservoir?spectral_radius={r}&n_units={n}" for r, n in RESERVOIR_SETTINGS]
         + [f"/mnist?n_units={n}" for n in MNIST_UNITS])
-#: Most growth of the server's RSS (MiB) allowed once the sessions are over.
-MAX_GROWTH_MB = 300
+#: Seconds a closed session is kept for a reconnect (Streamlit's default, 120 s, in the app).
+SESSION_TTL = 5
+#: Most growth of the server's RSS (MiB) allowed once the sessions are over (measured:
+#: 10-13 MiB with ``tune_allocator``, 36-69 MiB without it).
+MAX_GROWTH_MB = 48
 #: Seconds the health check may take while twenty sessions compute (2 shared cores).
 HEALTH_TIMEOUT = 10
+#: Twenty tabs: none may be throttled as a background tab (timers at 1 Hz).
+BACKGROUND_ARGS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                   "--disable-backgrounding-occluded-windows"]
 SMALL_VIEWPORT = {"width": 1000, "height": 700}
 IDLE = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
         '[data-test-script-state="notRunning"]')
@@ -51,7 +59,8 @@ IDLE = ('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("many_users")
     (folder / "data").mkdir()
-    running = start_server(folder / "data", folder / "server.log")
+    running = start_server(folder / "data", folder / "server.log",
+                           ("--server.disconnectedSessionTTL", str(SESSION_TTL)))
     yield running
     stop_server(running.process)
 
@@ -59,6 +68,21 @@ def server(tmp_path_factory):
 def rss_mb(process):
     """Resident memory of the server process, in MiB."""
     return process.memory_info().rss / 2**20
+
+
+def settled_rss(process, seconds):
+    """RSS (MiB) once the server has dropped the closed sessions: lowest seen in ``seconds``.
+
+    Stops early when it has not moved by more than 1 MiB for 5 s after the
+    sessions' time to live.
+    """
+    seen, start = [rss_mb(process)], time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        time.sleep(1)
+        seen.append(rss_mb(process))
+        if time.perf_counter() - start > SESSION_TTL + 5 and max(seen[-5:]) - min(seen[-5:]) < 1:
+            break
+    return min(seen)
 
 
 # ----------------------------------------------------------------------------- what a session shows
@@ -114,7 +138,21 @@ def train(page):
 
 # ----------------------------------------------------------------------------- the test
 
-def run_sessions(server):
+def niced_chromium(folder):
+    """Path of a script that runs Chromium at a lower CPU priority (``nice -n 10``).
+
+    In a classroom each student's browser runs on the student's machine; here
+    the twenty tabs share the server's two cores, and rendering them (~70 s of
+    CPU) would starve the server under test.  At nice 10 they get the CPU the
+    server leaves, so the health check measures the server, not the tabs.
+    """
+    script = folder / "chromium-nice"
+    script.write_text(f'#!/bin/sh\nexec nice -n 10 {CHROMIUM} "$@"\n')
+    script.chmod(0o755)
+    return str(script)
+
+
+def run_sessions(server, chromium_path=CHROMIUM):
     """Warm the server up, then run the twenty sessions at once; return what was measured.
 
     Runs in a thread of its own with its own Playwright: the sync API refuses
@@ -125,7 +163,7 @@ def run_sessions(server):
 
     process = psutil.Process(server.process.pid)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS + BACKGROUND_ARGS)
         warm = session_context(chromium)                 # imports, data, first figures
         for url in ("/reservoir?n_units=30", "/mnist?n_units=30"):
             page = warm.new_page()
@@ -155,40 +193,40 @@ def run_sessions(server):
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
         start = time.perf_counter()
-        contexts = [session_context(chromium) for _ in URLS]
-        pages = [context.new_page() for context in contexts]
+        context = session_context(chromium)
+        pages = [context.new_page() for _ in URLS]
         for page, url in zip(pages, URLS):        # all twenty sessions open at once
             page.goto(server.url + url, wait_until="commit")
         mnist_pages = pages[len(RESERVOIR_SETTINGS):]
+        phases = measured["phases"] = {}
         for page in mnist_pages:
             page.wait_for_selector(IDLE, state="attached", timeout=RUN_TIMEOUT_MS)
+        phases["open"] = time.perf_counter() - start
         for page in mnist_pages:                  # ten trainings at once
             train(page)
+        phases["click"] = time.perf_counter() - start
         for page in mnist_pages:
             page.get_by_text("Misclassified test images").wait_for(timeout=RUN_TIMEOUT_MS)
+        phases["trained"] = time.perf_counter() - start
         measured["views"] = [browser_view(page) for page in pages]
-        measured["seconds"] = time.perf_counter() - start
-        for context in contexts:
-            context.close()
+        measured["seconds"] = phases["read"] = time.perf_counter() - start
+        context.close()
         chromium.close()
         stop.set()
         watcher.join(timeout=HEALTH_TIMEOUT + 1)
-    time.sleep(2)                                 # the server drops the closed sessions
     measured["peak"] = max(peak)
-    measured["after"] = rss_mb(process)
+    measured["after"] = settled_rss(process, SESSION_TTL + 30)
     return measured
 
 
 @pytest.mark.timeout(600)
-@pytest.mark.xfail(strict=False, reason="open finding, 2026-11-28: with 20 browser sessions "
-                   "training at once on 2 shared cores, /_stcore/health went unanswered for "
-                   "more than 10 s (33 times in one run); results stayed per session")
-def test_twenty_sessions_at_once_see_their_own_results_and_memory_returns(server, capsys):
+def test_twenty_sessions_at_once_see_their_own_results_and_memory_returns(server, capsys,
+                                                                          tmp_path):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package")
     pytest.importorskip("playwright.sync_api")
     with ThreadPoolExecutor(1) as worker:
-        measured = worker.submit(run_sessions, server).result()
+        measured = worker.submit(run_sessions, server, niced_chromium(tmp_path)).result()
     together, baseline, after = measured["views"], measured["baseline"], measured["after"]
     latencies, health_failures = measured["latencies"], measured["health_failures"]
 
@@ -202,7 +240,8 @@ def test_twenty_sessions_at_once_see_their_own_results_and_memory_returns(server
               f"20 solo (AppTest): {solo_seconds:.1f} s; server RSS baseline {baseline:.0f} MiB, "
               f"peak {measured['peak']:.0f} MiB, after {after:.0f} MiB; health checks: "
               f"{len(latencies)} answered, slowest {max(latencies, default=0):.1f} s, "
-              f"{len(health_failures)} unanswered")
+              f"{len(health_failures)} unanswered; phases (s from the start): "
+              + ", ".join(f"{k} {v:.0f}" for k, v in measured["phases"].items()))
     for url, seen, expected in zip(URLS, together, alone):
         assert seen == expected, f"{url}: the session shows {seen}, a solo run shows {expected}"
     for (spectral_radius, n_units), seen in zip(RESERVOIR_SETTINGS, together):

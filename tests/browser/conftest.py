@@ -71,8 +71,10 @@ def _health(url):
         return False
 
 
-def start_server(data_dir, log_path):
+def start_server(data_dir, log_path, extra_args=()):
     """Start ``streamlit run app.py`` and wait for its health check; return a :class:`Server`.
+
+    ``extra_args`` are more ``streamlit run`` options (e.g. ``--server.disconnectedSessionTTL 5``).
 
     Fails the test session, with the server's output, if it exits early or
     does not answer within :data:`STARTUP_TIMEOUT` seconds.
@@ -83,7 +85,7 @@ def start_server(data_dir, log_path):
     command = [sys.executable, "-m", "streamlit", "run", "app.py",
                "--server.headless", "true", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
+               "--server.fileWatcherType", "none", *extra_args]
     start = time.perf_counter()
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
