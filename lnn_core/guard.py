@@ -175,7 +175,8 @@ def _forecast_bytes(n_samples, n_steps, n_inputs, n_units, width, n_outputs):
     chunk = min(default_chunk_size(n_steps, width), n_samples)
     drive = _F32 * chunk * n_steps * (n_inputs + width)
     fit = states + max(drive,
-                       _F64 * (_ADD_COPIES * n_steps * n_units + 2 * n_units**2),  # one series
+                       _F64 * (_ADD_COPIES * min(n_steps, _BLOCK) * n_units  # one block
+                               + 2 * n_units**2),
                        _F64 * (4 * n_units**2 + 2 * n_units * n_outputs))
     return {"fit": fit, "predict": states + drive + _F64 * n_samples * n_steps * n_outputs}
 
