@@ -16,7 +16,18 @@ cell arrays         ``tau``, ``reversal`` (LTC); ``W_f``, ``W_h``, ``W_in_f``,
 ``coef``            float64 (n_features, n_outputs), the readout
 ``intercept``       float64 (n_outputs,)
 ``classes``         classifier only: numeric or unicode (n_classes,)
+``input_mean``      optional, float64 (n_inputs,): the standardisation of the inputs
+``input_spread``    optional, float64 (n_inputs,), > 0
+``target_mean``     optional, regressor only: float64 (n_outputs,), the
+                    standardisation of the targets
+``target_spread``   optional, regressor only: float64 (n_outputs,), > 0
 ==================  ==========================================================
+
+The statistics are those of the training part the model was fitted on
+(:class:`~lnn_core.standardiser.Standardiser`); :func:`load_model_file`
+returns them with the estimator, so :meth:`ModelFile.predict` reads data in
+its original units.  A file without them (written before they were stored)
+loads with identity standardisations.
 
 :func:`load_model` reads it with ``allow_pickle=False`` and checks every
 array's presence, shape, dtype and finiteness against the parameters before
@@ -37,6 +48,7 @@ import io
 import json
 import zipfile
 import zlib
+from typing import NamedTuple
 
 import numpy as np
 
@@ -45,9 +57,11 @@ from .cells import make_cell_params
 from .errors import DataError
 from .estimators import EchoStateClassifier, EchoStateRegressor
 from .reservoir import CELLS, RecurrentDraw, Reservoir
+from .standardiser import Standardiser
 from .states import POOLINGS, n_features
 
-__all__ = ["FORMAT_VERSION", "MAX_MODEL_BYTES", "load_model", "save_model"]
+__all__ = ["FORMAT_VERSION", "MAX_MODEL_BYTES", "ModelFile", "load_model", "load_model_file",
+           "save_model"]
 
 #: Version written by :func:`save_model`; :func:`load_model` reads this version.
 FORMAT_VERSION = 1
@@ -61,15 +75,86 @@ _CELL_ARRAYS = {
     "cfc": ("W_f", "W_h", "W_in_f", "W_in_h", "bias_f", "bias_h"),
 }
 _LOAD_ERRORS = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)
+#: Arrays of the two optional standardisations, by part.
+_STATISTICS = {"input": ("input_mean", "input_spread"),
+               "target": ("target_mean", "target_spread")}
 
 
-def save_model(estimator):
+class ModelFile(NamedTuple):
+    """What a model file holds: a fitted estimator and how its data was standardised.
+
+    Attributes
+    ----------
+    estimator : EchoStateClassifier or EchoStateRegressor
+        Fitted.
+    inputs : Standardiser
+        Of the ``n_inputs`` input channels; the identity for a file without
+        statistics.
+    targets : Standardiser or None
+        Regressor: of the ``n_outputs`` target channels (the identity for a
+        file without statistics).  Classifier: ``None``.
+    """
+
+    estimator: object
+    inputs: Standardiser
+    targets: Standardiser | None
+
+    def predict(self, raw_inputs):
+        """Predict from data in its original units.
+
+        The inputs are standardised with :attr:`inputs`; a regressor's
+        outputs are mapped back to the targets' units with :attr:`targets`.
+
+        Parameters
+        ----------
+        raw_inputs : ndarray or list of ndarrays
+            A regressor's series, of shape (n_steps, n_inputs); a
+            classifier's sequences, of shape (n_samples, n_steps, n_inputs) or
+            a list of arrays of shape (n_steps_i, n_inputs).
+
+        Returns
+        -------
+        ndarray
+            Regressor: of shape (n_steps,) or (n_steps, n_outputs), or a list
+            of them for a list of series.  Classifier: labels of shape (n_samples,).
+
+        Raises
+        ------
+        DataError
+            Standardised inputs without ``n_inputs`` channels on their last axis.
+        """
+        if self.inputs.is_identity:          # any layout the estimator reads, e.g. flat images
+            inputs = raw_inputs
+        elif isinstance(raw_inputs, (list, tuple)):
+            inputs = [self.inputs.transform(u) for u in raw_inputs]
+        else:
+            inputs = self.inputs.transform(raw_inputs)
+        predicted = self.estimator.predict(inputs)
+        if self.targets is None:
+            return predicted
+        if isinstance(predicted, list):
+            return [self._restore(p) for p in predicted]
+        return self._restore(predicted)
+
+    def _restore(self, predicted):
+        """Standardised outputs (n_steps,) or (n_steps, n_outputs) -> target units."""
+        columns = predicted.reshape(len(predicted), -1)                  # (n_steps, n_outputs)
+        return self.targets.inverse_transform(columns).reshape(predicted.shape)
+
+
+def save_model(estimator, input_standardiser=None, target_standardiser=None):
     """Serialise a fitted :class:`EchoStateClassifier` or :class:`EchoStateRegressor`.
 
     Parameters
     ----------
     estimator : EchoStateClassifier or EchoStateRegressor
         Fitted.
+    input_standardiser : Standardiser, optional
+        How the inputs were standardised before ``fit``: ``n_inputs``
+        channels.  Not stored when ``None`` (it loads as the identity).
+    target_standardiser : Standardiser, optional
+        Regressor only: how the targets were standardised, ``n_outputs``
+        channels.
 
     Returns
     -------
@@ -79,7 +164,11 @@ def save_model(estimator):
     Raises
     ------
     ValueError
-        An unfitted or foreign estimator, or class labels of mixed types.
+        An unfitted or foreign estimator, class labels of mixed types, a
+        standardiser with the wrong number of channels, or a target
+        standardiser for a classifier.
+    TypeError
+        A standardiser that is not a :class:`Standardiser`.
     """
     kind = type(estimator).__name__
     if kind not in _ESTIMATORS:
@@ -103,6 +192,21 @@ def save_model(estimator):
         fitted["y_1d"] = bool(estimator._y_1d)
     if hasattr(estimator, "feature_names_in_"):
         arrays["feature_names_in"] = np.asarray(estimator.feature_names_in_, dtype=str)
+    if kind == "EchoStateClassifier" and target_standardiser is not None:
+        raise ValueError("target_standardiser must be None for a classifier (its targets are "
+                         "labels)")
+    n_channels = {"input": reservoir.n_inputs, "target": np.shape(estimator.coef_)[1]}
+    for part, standardiser in (("input", input_standardiser), ("target", target_standardiser)):
+        if standardiser is None:
+            continue
+        if not isinstance(standardiser, Standardiser):
+            raise TypeError(f"{part}_standardiser must be a Standardiser or None, got "
+                             f"{type(standardiser).__name__}")
+        if standardiser.n_channels != n_channels[part]:
+            raise ValueError(f"{part}_standardiser must have {n_channels[part]} channel(s) like "
+                             f"the model's {part}s, got {standardiser.n_channels}")
+        mean_name, spread_name = _STATISTICS[part]
+        arrays[mean_name], arrays[spread_name] = standardiser.mean, standardiser.spread
     buffer = io.BytesIO()
     np.savez_compressed(
         buffer, format_version=np.int64(FORMAT_VERSION), estimator=np.str_(kind),
@@ -141,6 +245,7 @@ def load_model(data):
     -------
     EchoStateClassifier or EchoStateRegressor
         Fitted; its predictions are bit-identical to the saved estimator's.
+        (:func:`load_model_file` also returns the standardisations.)
 
     Raises
     ------
@@ -149,6 +254,29 @@ def load_model(data):
         never used), another format version, or an array that is missing or
         has the wrong shape or dtype (the message names the array, the
         expected and the found shape).
+    """
+    return load_model_file(data).estimator
+
+
+def load_model_file(data):
+    """Rebuild a fitted estimator and the standardisations of its data.
+
+    Parameters
+    ----------
+    data : bytes or binary file-like (e.g. a Streamlit upload)
+
+    Returns
+    -------
+    ModelFile
+        ``(estimator, inputs, targets)``; ``inputs`` and (for a regressor)
+        ``targets`` are identity standardisations if the file has no statistics.
+
+    Raises
+    ------
+    DataError
+        As :func:`load_model`; also statistics of the wrong shape or dtype,
+        not finite, a spread <= 0, a mean without its spread (or the other
+        way round), or target statistics in a classifier's file.
     """
     raw = _read_bytes(data)
     try:
@@ -165,7 +293,9 @@ def load_model(data):
     except _LOAD_ERRORS as exc:
         raise DataError(f"the model file cannot be opened as .npz: {exc}") from None
     with archive:
-        return _Loader(archive).estimator()
+        loader = _Loader(archive)
+        estimator = loader.estimator()
+        return ModelFile(estimator, *loader.standardisers(estimator))
 
 
 def _read_bytes(data):
@@ -292,6 +422,32 @@ class _Loader:
             estimator._y_1d = fitted["y_1d"]
         estimator.coef_ = _check_shape("coef", coef, (width, n_outputs))
         estimator.intercept_ = self.array("intercept", (n_outputs,), dtype=np.float64)
+
+    def standardisers(self, estimator):
+        """``(inputs, targets)`` standardisations; identity where the file has none."""
+        classifier = isinstance(estimator, EchoStateClassifier)
+        if classifier and any(name in self.archive.files for name in _STATISTICS["target"]):
+            raise DataError("the model file holds target statistics ('target_mean', "
+                            "'target_spread'), but a classifier's targets are labels")
+        inputs = self.standardiser("input", estimator.reservoir_.n_inputs)
+        targets = None if classifier else self.standardiser("target", estimator.coef_.shape[1])
+        return inputs, targets
+
+    def standardiser(self, part, n_channels):
+        """The ``part`` ("input" or "target") statistics, checked, or the identity."""
+        names = _STATISTICS[part]
+        found = [name in self.archive.files for name in names]
+        if not any(found):
+            return Standardiser.identity(n_channels)
+        if not all(found):
+            present, absent = names if found[0] else names[::-1]
+            raise DataError(f"the model file has array {present!r} but no {absent!r}; both or "
+                            "neither must be stored")
+        mean, spread = (self.array(name, (n_channels,), dtype=np.float64) for name in names)
+        if not (spread > 0).all():
+            raise DataError(f"array {names[1]!r} of the model file must be > 0 (a standard "
+                            f"deviation), found {spread.tolist()}")
+        return Standardiser(mean, spread)
 
 
 def _check_shape(name, value, shape):

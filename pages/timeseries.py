@@ -1,111 +1,44 @@
 """Time series: forecast a signal (and let the model run on its own), or classify sequences."""
 
 import hashlib
-import time
-from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
 import lnn_core
-from lnn_core import datasets
+from lnn_core import datasets, guard, timeseries
 from lnn_core import story_figures as figs
-from lnn_core.model_io import load_model, save_model
-from pages.common import (
-    route_through_app,
-    download_params_button,
-    guarded,
-    progress_callback,
-    record_run,
-    reservoir_controls,
-    style_figure,
-)
+from lnn_core.model_io import load_model_file
+from pages.common import (download_params_button, guarded, progress_callback, record_run,
+                          reservoir_controls, route_through_app, style_figure)
 
 route_through_app()
 
 LAYOUTS = {"forecast": "Forecasting: one row per time step",
            "long": "Classification, long: one row per (series, time step)",
            "wide": "Classification, wide: one row per series (label first)"}
-TRAIN_FRACTION = 0.75
 #: Built-in series worth forecasting (a step or an impulse is flat on its test part).
 SERIES = [name for name in datasets.GENERATORS if name not in ("Step", "Impulse")]
-
-
-@dataclass(frozen=True)
-class Result:
-    """A fitted model, what it predicts on the whole input, and its score."""
-
-    model: object
-    model_file: bytes
-    inputs: object          # standardised model inputs: (n_steps, n_inputs) array or list
-    truth: np.ndarray
-    predicted: np.ndarray
-    score: float
-    split: int
-    seconds: float
-    generated: np.ndarray | None = None
-    free_truth: np.ndarray | None = None
-    valid_steps: int = 0
-
-
-def standardise(values, reference):
-    """Scale ``values`` by the mean and spread of ``reference`` (the training part)."""
-    mean, spread = reference.mean(axis=0), reference.std(axis=0)
-    return (values - mean) / np.where(spread > 0, spread, 1.0)
+PARSERS = {"forecast": datasets.parse_forecast_csv, "long": datasets.parse_long_csv,
+           "wide": datasets.parse_wide_csv, "ts": datasets.parse_ts}
 
 
 @st.cache_resource(max_entries=8, ttl="1h", show_spinner="Training the readout…")
 def forecast(data_key, estimator_kwargs, horizon, free_channel, _inputs, _targets):
-    """Fit ``u[t] -> y[t + horizon]`` on the first 75 %, score on the rest.
-
-    With ``free_channel`` (the target is one of the inputs) a one-step model of
-    every input also runs closed-loop from the end of the training part.
-    """
-    start = time.perf_counter()
-    n = len(_inputs) - horizon
-    split = int(TRAIN_FRACTION * n)
-    U = standardise(_inputs, _inputs[:split])
-    Y = standardise(_targets, _targets[:split])[:, 0]
-    model = lnn_core.EchoStateRegressor(**dict(estimator_kwargs), washout=min(100, split // 10))
-    model.fit(U[:split], Y[horizon:horizon + split])
-    predicted, truth = model.predict(U[:n]), Y[horizon:]
-    generated = free_truth = None
-    valid_steps = 0
-    if free_channel is not None:
-        runner = lnn_core.EchoStateRegressor(**dict(estimator_kwargs), washout=model.washout)
-        runner.fit(U[:split - 1], U[1:split])
-        n_free = min(500, len(U) - split)
-        generated = runner.generate(n_free, warmup=U[:split])[:, free_channel]
-        free_truth = U[split:split + n_free, free_channel]
-        valid_steps = lnn_core.valid_time(free_truth, generated)
-    return Result(model, save_model(model), U[:n], truth, predicted,
-                  lnn_core.nrmse(truth[split:], predicted[split:]), split,
-                  time.perf_counter() - start, generated, free_truth, valid_steps)
+    return timeseries.fit_forecast(_inputs, _targets, dict(estimator_kwargs), horizon, free_channel)
 
 
 @st.cache_resource(max_entries=4, ttl="1h", show_spinner=False)
 def classify(data_key, estimator_kwargs, seed, _dataset):
-    """Fit on 75 % of the sequences (stratified), score on the rest."""
-    start = time.perf_counter()
     progress, finish = progress_callback("Collecting reservoir states")
-    train, test = datasets.split_dataset(_dataset, 1 - TRAIN_FRACTION, seed)
-    reference = np.concatenate(train.X)
-    model = lnn_core.EchoStateClassifier(**dict(estimator_kwargs))
-    model.fit([standardise(x, reference) for x in train.X], train.y, progress=progress)
+    result = timeseries.fit_classifier(_dataset, dict(estimator_kwargs), seed, progress=progress)
     finish()
-    inputs = [standardise(x, reference) for x in test.X]
-    predicted = model.predict(inputs)
-    return Result(model, save_model(model), inputs, test.y, predicted,
-                  lnn_core.accuracy(test.y, predicted), 0, time.perf_counter() - start)
+    return result
 
 
 @st.cache_resource(max_entries=4, ttl="1h", show_spinner="Reading the file…")
 def parse_upload(sha256, layout, name, _raw):
-    if name.lower().endswith(".ts"):
-        return datasets.parse_ts(_raw, name=name)
-    parser = {"forecast": datasets.parse_forecast_csv, "long": datasets.parse_long_csv,
-              "wide": datasets.parse_wide_csv}[layout]
-    return parser(_raw, name=name)
+    return PARSERS[layout](_raw, name=name)
 
 
 st.title("Time series")
@@ -130,15 +63,11 @@ with guarded("Check the file's layout and columns."):
                                     persist_state="session")
         series = datasets.generate(name, n_steps, seed=seed)
         st.caption(series.description)
-        inputs = series.values.reshape(n_steps, -1)
-        channels = ["x", "y", "z"] if inputs.shape[1] == 3 else [name]
+        channels = ["x", "y", "z"] if np.ndim(series.values) == 2 else [name]
         target_name = name if len(channels) == 1 else st.selectbox(
             "Target", channels, key="ts_channel", persist_state="session")
-        if series.target is None:
-            free_channel = channels.index(target_name)
-            targets = inputs[:, [free_channel]]
-        else:  # NARMA-10: map the input u to the system's output y
-            free_channel, targets = None, series.target.reshape(n_steps, 1)
+        inputs, targets, free_channel = timeseries.forecast_arrays(
+            series, channels.index(target_name))
         data_key = f"{name}:{n_steps}:{seed}:{target_name}"
     else:
         upload = st.file_uploader(
@@ -165,9 +94,8 @@ with guarded("Check the file's layout and columns."):
                 if not chosen:
                     st.info("Choose at least one input column.")
                 else:
-                    inputs, targets = datasets.prepare_series(parsed, target_name, chosen,
-                                                              missing=missing, min_rows=50)
-                    free_channel = chosen.index(target_name) if target_name in chosen else None
+                    inputs, targets, free_channel = timeseries.table_arrays(
+                        parsed, target_name, chosen, missing)
                     data_key = f"{digest}:{chosen}:{target_name}:{missing}"
             else:
                 dataset, data_key = parsed, digest
@@ -176,9 +104,11 @@ if dataset is not None:
     pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:3], index=2, key="ts_pooling")
     if st.button("Train classifier", type="primary", icon=":material/play_arrow:"):
         with guarded("Try fewer neurons."):
-            st.session_state["ts_result"] = classify(
-                data_key, estimator_kwargs + (("pooling", pooling),), params.seed, dataset)
-            result = st.session_state["ts_result"]
+            kwargs = estimator_kwargs + (("pooling", pooling),)
+            guard.check_budget(timeseries.estimate_classifier_memory(dataset, kwargs),
+                               what=f"training on {dataset.n_series:,} sequences")
+            result = st.session_state["ts_result"] = classify(data_key, kwargs, params.seed,
+                                                              dataset)
             record_run("Time series", dataset.description, params.as_dict() | {"pooling": pooling},
                        {"accuracy": result.score}, result.seconds)
     result = st.session_state.get("ts_result")
@@ -197,8 +127,10 @@ elif inputs is not None:
         else:
             horizon = st.slider("Delay h (predict the output h steps after the input)", 0, 50, 0,
                                 key="ts_delay", persist_state="session")
-        result = forecast(data_key, estimator_kwargs, horizon, free_channel, inputs, targets)
-        st.session_state["ts_result"] = result
+        guard.check_budget(timeseries.estimate_forecast_memory(*inputs.shape, estimator_kwargs),
+                           what=f"forecasting {len(inputs):,} steps")
+        result = st.session_state["ts_result"] = forecast(
+            data_key, estimator_kwargs, horizon, free_channel, inputs, targets)
         if st.session_state.get("ts_recorded") is not result:
             st.session_state["ts_recorded"] = result
             record_run("Time series", f"{data_key} (h = {horizon})", params.as_dict(),
@@ -237,10 +169,9 @@ with st.expander("Export / import the model", icon=":material/save:"):
                               key="ts_model_upload")
     if upload is not None and result is not None:
         with guarded("Upload a .npz file saved by 'Download model' for this data."):
-            imported = load_model(upload.getvalue())
-            if type(imported) is not type(result.model):
-                raise lnn_core.DataError(f"this file holds a {type(imported).__name__}; the page "
-                                         f"is showing a {type(result.model).__name__}")
-            predicted = imported.predict(result.inputs)
-            same = np.array_equal(predicted, result.predicted)
+            imported = load_model_file(upload.getvalue())
+            same = timeseries.predicts_like(result, imported)
             st.metric("Predictions identical to the trained model", "yes" if same else "no")
+            if imported.inputs.is_identity:
+                st.caption("This file has no standardisation statistics (saved by an older "
+                           "Liquid Lab), so its model reads the data unscaled.")

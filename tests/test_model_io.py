@@ -9,7 +9,8 @@ import pytest
 from sklearn.datasets import load_digits
 
 from lnn_core import DataError, EchoStateClassifier, EchoStateRegressor
-from lnn_core.model_io import FORMAT_VERSION, load_model, save_model
+from lnn_core.model_io import FORMAT_VERSION, ModelFile, load_model, load_model_file, save_model
+from lnn_core.standardiser import Standardiser
 
 CELLS = ("esn", "ltc", "cfc")
 CELL_OPTIONS = {"esn": None, "ltc": {"tau_range": (0.3, 4.0), "unfolds": 3}, "cfc": {"time": 0.7}}
@@ -207,3 +208,120 @@ def test_zip_that_is_not_npz_is_a_data_error():
         archive.writestr("readme.txt", "hello")
     with pytest.raises(DataError, match="no array"):
         load_model(buffer.getvalue())
+
+
+# ----------------------------------------------------------------------------- standardisation
+
+@pytest.fixture(scope="module")
+def scaled_regressor(series):
+    """A regressor fitted on standardised data, as the Time series page fits it."""
+    raw = 3.0 * series + np.array([10.0, -4.0])                 # (400, 2), far from standard
+    inputs, targets = Standardiser.fit(raw[:300]), Standardiser.fit(raw[1:301])
+    model = EchoStateRegressor(n_units=40, washout=20, random_state=5).fit(
+        inputs.transform(raw[:300]), targets.transform(raw[1:301]))
+    return raw, model, inputs, targets
+
+
+def test_standardisation_round_trip_predicts_in_data_units(scaled_regressor):
+    raw, model, inputs, targets = scaled_regressor
+    data = save_model(model, inputs, targets)
+    arrays = _arrays(data)
+    for name in ("input_mean", "input_spread", "target_mean", "target_spread"):
+        assert arrays[name].dtype == np.float64 and arrays[name].shape == (2,)
+    loaded = load_model_file(data)
+    assert isinstance(loaded, ModelFile) and type(loaded.estimator) is EchoStateRegressor
+    np.testing.assert_array_equal(loaded.inputs.mean, inputs.mean)
+    np.testing.assert_array_equal(loaded.inputs.spread, inputs.spread)
+    np.testing.assert_array_equal(loaded.targets.mean, targets.mean)
+    np.testing.assert_array_equal(loaded.targets.spread, targets.spread)
+    expected = targets.inverse_transform(model.predict(inputs.transform(raw)))
+    np.testing.assert_array_equal(loaded.predict(raw), expected)
+    np.testing.assert_array_equal(ModelFile(model, inputs, targets).predict(raw), expected)
+    # in data units, the next step is predicted well from the raw series
+    error = np.abs(loaded.predict(raw)[300:-1] - raw[301:]).max()
+    assert error < 0.05 * np.ptp(raw), error
+    assert loaded.predict([raw[:50], raw[:80]])[1].shape == (80, 2)   # a list of series
+
+
+def test_one_dimensional_target_is_restored_to_its_units(series):
+    raw = 5.0 * series[:, :1] + 2.0
+    inputs, targets = Standardiser.fit(raw[:300]), Standardiser.fit(raw[1:301])
+    model = EchoStateRegressor(n_units=30).fit(inputs.transform(raw[:300]),
+                                               targets.transform(raw[1:301])[:, 0])
+    loaded = load_model_file(save_model(model, inputs, targets))
+    predicted = loaded.predict(raw)
+    assert predicted.shape == (400,)
+    np.testing.assert_allclose(predicted, model.predict(inputs.transform(raw)) * targets.spread[0]
+                               + targets.mean[0], rtol=1e-12)
+
+
+def test_classifier_stores_input_statistics_only(digits):
+    X, y = digits
+    images = X.reshape(-1, 8, 8) * 16                          # raw pixel counts 0..16
+    inputs = Standardiser.fit(images[:200].reshape(-1, 8))
+    model = EchoStateClassifier(n_units=30).fit(inputs.transform(images[:200]), y[:200])
+    loaded = load_model_file(save_model(model, inputs))
+    assert loaded.targets is None and "target_mean" not in _arrays(save_model(model, inputs))
+    np.testing.assert_array_equal(loaded.predict(images[200:300]),
+                                  model.predict(inputs.transform(images[200:300])))
+    np.testing.assert_array_equal(loaded.predict(list(images[200:210])),
+                                  model.predict(inputs.transform(images[200:210])))
+
+
+def test_file_without_statistics_loads_with_identity_standardisations(classifier, series):
+    loaded = load_model_file(save_model(classifier))            # as files written before
+    assert loaded.inputs.is_identity and loaded.inputs.n_channels == 8 and loaded.targets is None
+    regressor = EchoStateRegressor(n_units=20).fit(series[:-1], series[1:])
+    loaded = load_model_file(save_model(regressor))
+    assert loaded.inputs.is_identity and loaded.targets.is_identity
+    np.testing.assert_array_equal(loaded.predict(series), regressor.predict(series))
+    assert type(load_model(save_model(regressor))) is EchoStateRegressor    # unchanged API
+
+
+@pytest.mark.parametrize("name, value, match", [
+    ("input_mean", np.zeros(3), r"'input_mean'.*shape \(2,\) but has shape \(3,\)"),
+    ("input_spread", np.ones((2, 1)), r"'input_spread'.*shape \(2,\) but has shape \(2, 1\)"),
+    ("target_mean", np.zeros(2, np.float32), r"'target_mean'.*float64 but is float32"),
+    ("target_spread", np.array([1.0, np.nan]), r"'target_spread'.*NaN or infinity"),
+    ("input_spread", np.array([1.0, 0.0]), r"'input_spread'.*must be > 0"),
+    ("target_spread", np.array([-1.0, 1.0]), r"'target_spread'.*must be > 0"),
+    ("input_mean", np.array(["a", "b"]), r"'input_mean'.*float64 but is <U1"),
+    ("input_mean", np.array([object(), 1.0], dtype=object), r"'input_mean'.*never loaded"),
+])
+def test_bad_statistics_are_named(scaled_regressor, name, value, match):
+    _, model, inputs, targets = scaled_regressor
+    arrays = _arrays(save_model(model, inputs, targets))
+    arrays[name] = value
+    with pytest.raises(DataError, match=match):
+        load_model_file(_npz(arrays))
+
+
+@pytest.mark.parametrize("dropped, present, absent", [
+    ("input_spread", "input_mean", "input_spread"),
+    ("target_mean", "target_spread", "target_mean"),
+])
+def test_a_mean_without_its_spread_is_named(scaled_regressor, dropped, present, absent):
+    _, model, inputs, targets = scaled_regressor
+    arrays = _arrays(save_model(model, inputs, targets))
+    del arrays[dropped]
+    with pytest.raises(DataError, match=f"has array '{present}' but no '{absent}'"):
+        load_model_file(_npz(arrays))
+
+
+def test_target_statistics_in_a_classifier_file_are_refused(classifier):
+    arrays = _arrays(save_model(classifier))
+    arrays["target_mean"], arrays["target_spread"] = np.zeros(10), np.ones(10)
+    with pytest.raises(DataError, match="target statistics.*classifier"):
+        load_model_file(_npz(arrays))
+
+
+def test_save_refuses_mismatched_standardisers(scaled_regressor, classifier):
+    _, model, inputs, _ = scaled_regressor
+    with pytest.raises(ValueError, match=r"input_standardiser must have 2 channel\(s\).*got 3"):
+        save_model(model, Standardiser.identity(3))
+    with pytest.raises(ValueError, match=r"target_standardiser must have 2 channel\(s\).*got 1"):
+        save_model(model, inputs, Standardiser.identity(1))
+    with pytest.raises(TypeError, match="input_standardiser must be a Standardiser or None"):
+        save_model(model, {"mean": [0, 0]})
+    with pytest.raises(ValueError, match="target_standardiser must be None for a classifier"):
+        save_model(classifier, Standardiser.identity(8), Standardiser.identity(10))

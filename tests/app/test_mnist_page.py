@@ -54,7 +54,7 @@ def test_model_file_round_trip_predicts_identically(trained):
     trained.file_uploader(key="mnist_model_upload").set_value(
         ("mnist_reservoir.npz", model_file, "application/octet-stream")).run()
     assert not trained.exception and not trained.error
-    n_test = len(trained.session_state["mnist_trained"].test_pred)
+    n_test = len(trained.session_state["mnist_trained"].run.test_pred)
     assert any(f"{n_test:,} of {n_test:,}" in m.value for m in trained.markdown)
 
 
@@ -130,6 +130,20 @@ def test_accuracy_curve_against_training_images():
     train, test = curve["data"]
     assert len(test["x"]) == 3                                   # 500, 1,000, 1,347 images
     assert test["y"][-1] >= 0.9
+    assert curve["layout"]["xaxis"]["title"]["text"] == "training images"
+
+
+def test_accuracy_curve_against_a_parameter():
+    at = open_page(PAGE, session={"mnist_tab": "Accuracy curves"})
+    vary = at.selectbox(key="mnist_curve_vary")
+    assert vary.options[0] == "training images" and "leak_rate" in vary.options
+    vary.set_value("leak_rate").run()
+    next(b for b in at.button if b.label == "Compute curve").click().run()
+    assert not at.exception and not at.error
+    curve = chart_specs(at)[-1]
+    assert curve["data"][1]["x"] == [0.1, 0.3, 0.6, 1.0]
+    assert curve["layout"]["xaxis"]["title"]["text"] == "leak_rate"
+    assert all(0 <= score <= 1 for trace in curve["data"] for score in trace["y"])
 
 
 def test_a_run_over_the_memory_budget_is_refused_with_a_sentence(monkeypatch):

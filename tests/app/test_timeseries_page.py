@@ -1,7 +1,10 @@
 """Time-series page: forecasts by default, classifies uploads, reports bad files, round-trips."""
 
+import io
+
 import numpy as np
 
+from lnn_core.model_io import load_model_file
 from tests.app.conftest import open_page
 
 PAGE = "pages/timeseries.py"
@@ -58,10 +61,64 @@ def test_uploaded_wide_csv_is_classified():
     assert not at.exception and not at.error, "a cache hit must replay cleanly"
 
 
+def upload_model(at, model_file):
+    at.file_uploader(key="ts_model_upload").set_value(
+        ("timeseries_model.npz", model_file, "application/octet-stream")).run()
+    return at
+
+
 def test_model_file_round_trip_predicts_identically():
     at = open_page(PAGE)
     model_file = at.session_state["ts_result"].model_file
-    at.file_uploader(key="ts_model_upload").set_value(
-        ("timeseries_model.npz", model_file, "application/octet-stream")).run()
+    upload_model(at, model_file)
     assert not at.exception and not at.error
     assert metrics(at)["Predictions identical to the trained model"] == "yes"
+    assert not any("no standardisation statistics" in c.value for c in at.caption)
+
+
+def test_model_file_holds_the_standardisation_of_the_raw_series():
+    at = open_page(PAGE)
+    result = at.session_state["ts_result"]
+    saved = load_model_file(result.model_file)
+    train = result.inputs[:result.split]                      # Mackey-Glass in its own units
+    np.testing.assert_array_equal(saved.inputs.mean, train.mean(axis=0))
+    np.testing.assert_array_equal(saved.inputs.spread, train.std(axis=0))
+    assert abs(saved.inputs.mean[0]) > 0.5                    # the raw series is not centred
+    assert saved.targets.n_channels == 1
+
+
+def test_a_model_file_without_statistics_is_read_unscaled():
+    at = open_page(PAGE)
+    data = at.session_state["ts_result"].model_file
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:   # an older file
+        arrays = {name: archive[name] for name in archive.files if "_mean" not in name
+                  and "_spread" not in name}
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    upload_model(at, buffer.getvalue())
+    assert not at.exception and not at.error
+    assert metrics(at)["Predictions identical to the trained model"] == "no"
+    assert any("no standardisation statistics" in c.value for c in at.caption)
+
+
+def test_a_forecast_over_the_memory_budget_is_refused_with_a_sentence(monkeypatch):
+    """The resource guard: a 1 MiB budget refuses the default forecast, no exception."""
+    monkeypatch.setenv("LNN_LAB_MEMORY_BUDGET_MB", "1")
+    at = open_page(PAGE)
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any("Forecasting 3,000 steps needs about" in e and "budget" in e
+               and "fewer neurons" in e for e in errors), errors
+    assert "Test NRMSE" not in metrics(at) and "ts_result" not in at.session_state
+
+
+def test_training_a_classifier_over_the_memory_budget_is_refused(monkeypatch):
+    at = open_page(PAGE, session={"ts_source": "Upload"})
+    at.file_uploader(key="ts_upload").set_value(("sines.csv", wide_csv(), "text/csv")).run()
+    at.radio(key="ts_layout").set_value("wide").run()
+    monkeypatch.setenv("LNN_LAB_MEMORY_BUDGET_MB", "0.5")
+    next(b for b in at.button if b.label == "Train classifier").click().run()
+    assert not at.exception
+    assert any("Training on 60 sequences needs about" in e.value for e in at.error), \
+        [e.value for e in at.error]
+    assert "Test accuracy" not in metrics(at)

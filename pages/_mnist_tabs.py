@@ -1,0 +1,305 @@
+"""Widgets of the MNIST page: its sidebar, its data source, and one ``*_ui()`` per tab.
+
+Not a page (the router lists pages from ``pages.common.PAGES``):
+``pages/mnist.py`` calls these top to bottom.  The numbers come from
+:mod:`lnn_core.digit_experiments`; the ``st.cache_*`` wrappers of its slow
+calls live here, at the edge, keyed on small hashable values (``data_key``
+names the data, which is passed unhashed as ``_data``).
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+import lnn_core
+from lnn_core import article, datasets
+from lnn_core import digit_experiments as experiments
+from lnn_core import story_figures as figs
+from lnn_core.model_io import save_model
+from pages.common import (
+    RIDGE_OPTIONS,
+    apply_preset,
+    download_params_button,
+    guarded,
+    progress_callback,
+    style_figure,
+)
+
+try:  # a third-party component: if it cannot register, the page still works without it
+    from streamlit_drawable_canvas import st_canvas
+except Exception:  # noqa: BLE001 - any import failure means "no canvas", never a crash
+    st_canvas = None
+
+SOURCES = {"digits": "8×8 digits (built in)", "sample": "MNIST sample (offline)",
+           "full": "Full MNIST (cache or download)", "upload": "Upload (npz / IDX / CSV)"}
+TUNED = article.TUNED
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A fitted model and its scores, kept in the session with the data it was fitted on."""
+
+    run: experiments.DigitRun
+    data_key: str
+    model_file: bytes
+
+
+# ----------------------------------------------------------------------------- cached core calls
+
+@st.cache_resource(max_entries=3, ttl="2h", show_spinner="Loading the images…")
+def load_source(source):
+    """Built-in data sets, shared read-only by every session."""
+    return datasets.load_digits_sequences() if source == "digits" else \
+        datasets.load_mnist("sample" if source == "sample" else "cache")
+
+
+@st.cache_resource(max_entries=2, ttl="1h", show_spinner="Reading the upload…")
+def load_upload(sha256, _files):
+    return datasets.load_mnist(list(_files) if len(_files) > 1 else _files[0])
+
+
+@st.cache_resource(max_entries=6, ttl="2h", show_spinner=False)
+def train(data_key, n_train, estimator_kwargs, _data):
+    """Fit on the first ``n_train`` images (the bar is drawn inside, so a cache hit replays it)."""
+    progress, finish = progress_callback("Collecting reservoir states")
+    run = experiments.fit_and_score(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
+                                    estimator_kwargs, n_train=n_train, progress=progress)
+    finish()
+    return Trained(run, data_key, save_model(run.model))
+
+
+@st.cache_data(max_entries=8, ttl="2h", show_spinner=False)
+def accuracy_curve(data_key, n_train, estimator_kwargs, vary, values, _data):
+    progress, finish = progress_callback(f"Training {len(values)} models")
+    curve = experiments.accuracy_curve(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
+                                       estimator_kwargs, vary, values, n_train=n_train,
+                                       progress=progress)
+    finish()
+    return curve
+
+
+@st.cache_resource(max_entries=4, ttl="12h", show_spinner=False)
+def ladder(data_key, n_train, n_test, n_units, _data):
+    """The article's method and the fixes (rungs 3-4 use :data:`TUNED`)."""
+    progress, finish = progress_callback("Rungs of the ladder")
+    steps = article.fix_ladder(_data.X_train[:n_train], _data.y_train[:n_train],
+                               _data.X_test[:n_test], _data.y_test[:n_test], n_units=n_units,
+                               progress=progress)
+    finish()
+    return steps
+
+
+# ----------------------------------------------------------------------------- controls
+
+def _apply_tuned():
+    """``on_click``: the tuned configuration on every control (ridge snapped to the slider)."""
+    values = {k: TUNED[k] for k in ("n_units", "spectral_radius", "density", "input_scaling",
+                                     "bias_scaling", "leak_rate")}
+    values["ridge"] = min(RIDGE_OPTIONS, key=lambda r: abs(np.log10(r / TUNED["ridge"])))
+    apply_preset(values | {"seed": TUNED["random_state"], "cell": "esn",
+                           "mnist_pooling": TUNED["pooling"], "mnist_n_points": TUNED["n_points"],
+                           "mnist_bidirectional": TUNED["bidirectional"]})
+
+
+def readout_ui():
+    """Sidebar: how the states become features, and the Tuned preset.
+
+    Returns
+    -------
+    dict
+        ``pooling``, ``n_points`` and ``bidirectional`` (``EchoStateClassifier`` names).
+    """
+    # defaults through the session (not the widgets) so the Tuned preset may set them too
+    for key, default in (("mnist_pooling", "mean+last"), ("mnist_n_points", 4),
+                         ("mnist_bidirectional", False)):
+        st.session_state.setdefault(key, default)
+    with st.sidebar:
+        st.subheader("Readout features")
+        pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:4], key="mnist_pooling",
+                               persist_state="session",
+                               help="How the states over the rows become features: the last "
+                                    "state, their mean, both, or the states at a few evenly "
+                                    "spaced rows.")
+        n_points = st.slider("Rows sampled", 2, 8, key="mnist_n_points", persist_state="session",
+                             disabled=pooling != "points", help="States kept by 'points' pooling.")
+        bidirectional = st.toggle("Also read bottom-up", key="mnist_bidirectional",
+                                  persist_state="session",
+                                  help="Read each image backwards too and join both readings' "
+                                       "features: better accuracy, twice the time.")
+        st.button("Tuned preset", on_click=_apply_tuned, icon=":material/tune:",
+                  help=f"The best configuration found for MNIST: {TUNED}.")
+    return {"pooling": pooling, "n_points": n_points, "bidirectional": bidirectional}
+
+
+def data_ui():
+    """The data source picker, with an uploader or a download button where needed.
+
+    Returns
+    -------
+    source : str
+        A key of :data:`SOURCES`.
+    data : lnn_core.datasets.MnistData or None
+        ``None`` until there is data to use (no upload yet, MNIST not downloaded).
+    """
+    source = st.segmented_control("Data", list(SOURCES), format_func=SOURCES.get,
+                                  default="digits", key="mnist_source",
+                                  persist_state="session") or "digits"
+    with guarded("Pick another source, or check the files."):
+        if source == "upload":
+            files = st.file_uploader("Keras .npz, the four IDX files, or CSV (label, 784 pixels)",
+                                     accept_multiple_files=True, key="mnist_upload")
+            if files:
+                digest = hashlib.sha256(b"".join(f.name.encode() + f.getvalue() for f in files))
+                return source, load_upload(digest.hexdigest(), tuple(files))
+        elif source == "full":
+            try:
+                return source, load_source("full")
+            except lnn_core.DataError:
+                st.info("Full MNIST is not on this machine yet (11 MB download, checked by "
+                        "SHA-256).")
+                if st.button("Download MNIST", icon=":material/download:"):
+                    callback, finish = progress_callback("Downloading MNIST")
+                    datasets.load_mnist("download", progress=lambda done, total: callback(
+                        done, total or datasets.MNIST_SIZE))
+                    finish()
+                    st.rerun()
+        else:
+            return source, load_source(source)
+    return source, None
+
+
+# ----------------------------------------------------------------------------- tabs
+
+def results_ui(trained, data):
+    """Scores, confusion matrix, one digit's states, and the misclassified digits."""
+    if trained is None:
+        st.info("Press **Train** to fit the readout and see the results here.")
+        return
+    run = trained.run
+    cols = st.columns(4)
+    cols[0].metric("Train accuracy", f"{run.train_accuracy:.1%}",
+                   help=f"On the first {len(run.train_pred):,} training images.")
+    cols[1].metric("Test accuracy", f"{run.test_accuracy:.1%}")
+    cols[2].metric("Neurons", f"{run.model.n_units:,}")
+    cols[3].metric("Time", f"{run.seconds:.1f} s", help="Fit and predict, both sets.")
+    left, right = st.columns(2)
+    matrix, labels = lnn_core.confusion_matrix(data.y_test, run.test_pred)
+    left.plotly_chart(style_figure(figs.confusion_figure(matrix, labels)), width="stretch")
+    index = right.slider("Test image", 0, len(data.y_test) - 1, 0, key="mnist_image")
+    states = lnn_core.run_states(run.model.reservoir_, data.X_test[index])
+    right.plotly_chart(style_figure(figs.reading_states_figure(
+        data.X_test[index], states, n_neurons=100, title=f"Test image {index}: true "
+        f"{data.y_test[index]}, predicted {run.test_pred[index]} (first 100 neurons)")),
+        width="stretch")
+    wrong = experiments.misclassified(data.y_test, run.test_pred)
+    st.subheader(f"Misclassified test images ({len(wrong):,})")
+    st.plotly_chart(figs.digit_gallery_figure(data.X_test[wrong[:16]], [
+        f"true {data.y_test[i]} → {run.test_pred[i]}" for i in wrong[:16]]), width="stretch")
+
+
+def article_ui(data, data_key):
+    """The article's method and the ladder of fixes, behind a button."""
+    st.markdown("The article's recipe: one long stream, each image a **single** time step, the "
+                "state carried from image to image, unscaled N(0, 1) weights, leak 0.1, a "
+                "pseudo-inverse readout. Here it runs as written, then fixed one step at a time.")
+    if data.X_train.shape[1:] != (28, 28):
+        st.info("The article used 28×28 MNIST: choose an MNIST source above.")
+        return
+    sizes = experiments.training_sizes(len(data.y_train), experiments.LADDER_SIZES)
+    cols = st.columns(2)
+    n_images = cols[0].select_slider("Training images", sizes, experiments.nearest(sizes, 4000),
+                                     key="mnist_ladder_size", help="A pseudo-inverse readout needs "
+                                     "many more images than neurons, or it memorises them.")
+    n_units = cols[1].select_slider("Neurons", [300, 1000], 300, key="mnist_ladder_units",
+                                    help="The article used 1,000 (dense): minutes, not seconds.")
+    n_test = experiments.ladder_test_size(n_images, len(data.y_test))
+    if st.button("Run the article's method and the fixes", icon=":material/science:"):
+        with guarded():
+            st.session_state["mnist_ladder"] = ladder(data_key, n_images, n_test, n_units, data)
+    steps = st.session_state.get("mnist_ladder")
+    if steps:
+        st.plotly_chart(style_figure(figs.ladder_figure(
+            [s.name for s in steps], [s.explanation for s in steps],
+            [s.test_accuracy for s in steps], article.ARTICLE_ACCURACY, "article: 35.8 %"),
+            height=110 + 95 * len(steps)), width="stretch")
+        st.caption(f"Total {sum(s.seconds for s in steps):.0f} s. The article's 35.8 % is on the "
+                   "full 60,000 / 10,000 set with 1,000 neurons.")
+
+
+def curves_ui(data, data_key, sizes, n_train, estimator_kwargs):
+    """Train and test accuracy against the training-set size or one parameter."""
+    vary = st.selectbox("Vary", experiments.CURVE_PARAMETERS, key="mnist_curve_vary",
+                        format_func=lambda name: "training images" if name == "n_train" else name)
+    values = experiments.curve_values(vary, sizes, n_train)
+    if st.button("Compute curve", icon=":material/monitoring:"):
+        with guarded("Try fewer training images."):
+            st.session_state["mnist_curve"] = accuracy_curve(data_key, n_train, estimator_kwargs,
+                                                             vary, values, data)
+    curve = st.session_state.get("mnist_curve")
+    if curve is not None:
+        label = "training images" if curve.vary == "n_train" else curve.vary
+        st.plotly_chart(style_figure(figs.accuracy_curve_figure(
+            curve.values, curve.train_accuracy, curve.test_accuracy, label,
+            log_x=curve.vary in ("ridge", "n_train"))), width="stretch")
+
+
+def draw_ui(trained):
+    """A canvas; the drawing preprocessed, classified, and read row by row."""
+    if st_canvas is None:
+        st.info("The drawing canvas (streamlit-drawable-canvas) is not available here.")
+        return
+    if trained is None:
+        st.info("Train a model first, then draw a digit for it to read.")
+        return
+    model = trained.run.model
+    left, right = st.columns([1, 2])
+    with left:
+        st.space("small")          # room for the canvas toolbar, drawn above the canvas
+        canvas = st_canvas(stroke_width=22, stroke_color="#FFFFFF", background_color="#000000",
+                           height=280, width=280, return_image_data=True, key="mnist_canvas")
+        st.caption("Draw one digit, large, with the mouse or a finger.")
+    if model.n_inputs_ == 8:
+        left.caption("This model reads 8×8 images, so it sees your drawing at 8×8 pixels; a "
+                     "model trained on an MNIST source reads drawings far better.")
+    with right, guarded("Draw one digit, large, in the middle of the box."):
+        try:
+            reading = None if canvas.image_data is None else \
+                experiments.read_drawing(model, canvas.image_data)
+        except lnn_core.DataError:        # an empty canvas: nothing to read yet
+            reading = None
+        if reading is None:
+            st.info("Draw a digit in the black box: the network reads it when you lift the pen.")
+            return
+        st.metric("The reservoir reads", str(reading.label))
+        st.plotly_chart(style_figure(figs.class_scores_figure(model.classes_, reading.scores),
+                                     height=300), width="stretch")
+        st.plotly_chart(style_figure(figs.reading_states_figure(
+            reading.image, reading.states, n_neurons=100,
+            title="Your digit, as the network reads it")), width="stretch")
+
+
+def export_import_ui(trained, data, model_params):
+    """Download model, parameters and results; load a model file and test it."""
+    if trained is not None:
+        cols = st.columns(3)
+        cols[0].download_button("Download model (.npz)", trained.model_file, "mnist_reservoir.npz",
+                                icon=":material/download:", on_click="ignore")
+        with cols[1]:
+            download_params_button(model_params, "mnist_params.json")
+        results = experiments.results_table(data.y_test, trained.run.test_pred)
+        cols[2].download_button("Download results (CSV)", results.to_csv(), "mnist_results.csv",
+                                mime="text/csv", icon=":material/table:", on_click="ignore")
+    upload = st.file_uploader("Load a saved model (.npz) and test it on this data", type=["npz"],
+                              key="mnist_model_upload")
+    if upload is None:
+        return
+    with guarded("Upload a .npz file saved by 'Download model'."):
+        check = experiments.check_model(experiments.load_classifier(upload.getvalue()),
+                                        data.X_test, data.y_test,
+                                        None if trained is None else trained.run.test_pred)
+        st.metric("Test accuracy of the loaded model", f"{check.test_accuracy:.1%}")
+        if check.n_same is not None:
+            st.write(f"Same prediction as the trained model on {check.n_same:,} of "
+                     f"{len(check.predictions):,} test images.")
