@@ -377,19 +377,21 @@ def state_animation(states, inputs, n_neurons=40, max_frames=120):
     neurons = np.arange(states.shape[1])
 
     def bars(t):
-        return go.Bar(x=neurons, y=states[t], marker_color=_RESERVOIR)
+        return {"type": "bar", "x": neurons, "y": states[t], "marker": {"color": _RESERVOIR}}
 
     def title(t):
         return f"State at time step {t} (input {inputs[t]:+.2f})"
 
-    frames = [go.Frame(data=[bars(t)], name=str(t), layout={"title": {"text": title(t)}})
+    frames = [{"data": [bars(t)], "name": str(t), "layout": {"title": {"text": title(t)}}}
               for t in steps]
-    fig = go.Figure(data=[bars(steps[0])], frames=frames)
+    # 120 frames of plain, known-good dicts: Plotly's per-property validation of them
+    # was most of a Dynamics rerun's time (0.74 s of ~1.3 s at 1,000 units; 0.18 s without)
+    fig = go.Figure({"data": [bars(steps[0])], "frames": frames}, _validate=False)
     play = {"frame": {"duration": 80, "redraw": True}, "fromcurrent": True,
             "transition": {"duration": 0}}
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
     fig.update_layout(
-        title=title(steps[0]), showlegend=False,
+        title={"text": title(steps[0])}, showlegend=False,
         updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.18,
                       "xanchor": "left", "yanchor": "top", "showactive": False,
                       "buttons": [{"label": "▶ Play", "method": "animate", "args": [None, play]},
