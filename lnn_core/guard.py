@@ -215,7 +215,15 @@ def format_bytes(n_bytes):
     raise AssertionError("unreachable")
 
 
-def check_budget(estimate, budget=None, what="this run"):
+#: Smaller settings suggested when a run is refused, by task.
+ADVICE = {
+    "classify": "fewer neurons, fewer training samples, 'last' pooling instead of "
+                "'mean+last', or fewer points for 'points' pooling",
+    "forecast": "fewer neurons, or a shorter series (fewer rows)",
+}
+
+
+def check_budget(estimate, budget=None, what="this run", task="classify"):
     """Refuse a run whose memory estimate exceeds the budget.
 
     Parameters
@@ -227,6 +235,8 @@ def check_budget(estimate, budget=None, what="this run"):
         :data:`DEFAULT_BUDGET`, 2 GiB).
     what : str, default "this run"
         What is being checked, as the sentence's subject ("training on 60,000 images").
+    task : {"classify", "forecast"}, default "classify"
+        Which smaller settings the sentence suggests (:data:`ADVICE`).
 
     Raises
     ------
@@ -236,15 +246,15 @@ def check_budget(estimate, budget=None, what="this run"):
         ``estimate`` or ``budget`` not a non-negative number.
     """
     estimate = check_number("estimate", estimate, low=0)
+    check_choice("task", task, TASKS)
     budget = budget_from_env() if budget is None else check_number("budget", budget, low=0,
                                                                    low_open=True)
     if estimate > budget:
         subject = what[:1].upper() + what[1:]
         raise ResourceError(
             f"{subject} needs about {format_bytes(estimate)} of memory, more than the "
-            f"{format_bytes(budget)} budget of this server. Use smaller settings: fewer "
-            "neurons, fewer training samples, 'last' pooling instead of 'mean+last', or "
-            "fewer points for 'points' pooling.")
+            f"{format_bytes(budget)} budget of this server. Use smaller settings: "
+            f"{ADVICE[task]}.")
 
 
 def budget_from_env(environ=None):

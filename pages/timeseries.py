@@ -102,17 +102,21 @@ with guarded("Check the file's layout and columns."):
 
 if dataset is not None:
     pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:3], index=2, key="ts_pooling")
+    kwargs = estimator_kwargs + (("pooling", pooling),)
     if st.button("Train classifier", type="primary", icon=":material/play_arrow:"):
         with guarded("Try fewer neurons."):
-            kwargs = estimator_kwargs + (("pooling", pooling),)
+            st.session_state.pop("ts_result", None)       # a refused run leaves no old model
             guard.check_budget(timeseries.estimate_classifier_memory(dataset, kwargs),
                                what=f"training on {dataset.n_series:,} sequences")
             result = st.session_state["ts_result"] = classify(data_key, kwargs, params.seed,
                                                               dataset)
+            st.session_state["ts_result_key"] = (data_key, kwargs)
             record_run("Time series", dataset.description, params.as_dict() | {"pooling": pooling},
                        {"accuracy": result.score}, result.seconds)
     result = st.session_state.get("ts_result")
-    if result is not None and isinstance(result.model, lnn_core.EchoStateClassifier):
+    if st.session_state.get("ts_result_key") != (data_key, kwargs):
+        result = None                                    # trained on other data or settings
+    if result is not None:
         cols = st.columns(3)
         cols[0].metric("Test accuracy", f"{result.score:.1%}")
         cols[1].metric("Test sequences", f"{len(result.truth):,}")
@@ -127,10 +131,12 @@ elif inputs is not None:
         else:
             horizon = st.slider("Delay h (predict the output h steps after the input)", 0, 50, 0,
                                 key="ts_delay", persist_state="session")
+        st.session_state.pop("ts_result", None)           # a refused run leaves no old model
         guard.check_budget(timeseries.estimate_forecast_memory(*inputs.shape, estimator_kwargs),
-                           what=f"forecasting {len(inputs):,} steps")
+                           what=f"forecasting {len(inputs):,} steps", task="forecast")
         result = st.session_state["ts_result"] = forecast(
             data_key, estimator_kwargs, horizon, free_channel, inputs, targets)
+        st.session_state["ts_result_key"] = (data_key, estimator_kwargs, horizon)
         if st.session_state.get("ts_recorded") is not result:
             st.session_state["ts_recorded"] = result
             record_run("Time series", f"{data_key} (h = {horizon})", params.as_dict(),
@@ -158,6 +164,10 @@ elif inputs is not None:
 result = st.session_state.get("ts_result")
 if inputs is None and dataset is None:
     st.stop()                        # nothing loaded yet: no model to export or test
+if isinstance(getattr(result, "model", None), lnn_core.EchoStateClassifier) != (dataset is not None):
+    result = None                    # the stored model is of the other kind
+elif dataset is not None and st.session_state.get("ts_result_key") != (data_key, kwargs):
+    result = None                    # a classifier trained on other data or settings
 with st.expander("Export / import the model", icon=":material/save:"):
     if result is not None:
         cols = st.columns(2)

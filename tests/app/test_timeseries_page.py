@@ -108,7 +108,8 @@ def test_a_forecast_over_the_memory_budget_is_refused_with_a_sentence(monkeypatc
     assert not at.exception
     errors = [e.value for e in at.error]
     assert any("Forecasting 3,000 steps needs about" in e and "budget" in e
-               and "fewer neurons" in e for e in errors), errors
+               and "fewer neurons, or a shorter series" in e and "pooling" not in e
+               for e in errors), errors
     assert "Test NRMSE" not in metrics(at) and "ts_result" not in at.session_state
 
 
@@ -122,3 +123,25 @@ def test_training_a_classifier_over_the_memory_budget_is_refused(monkeypatch):
     assert any("Training on 60 sequences needs about" in e.value for e in at.error), \
         [e.value for e in at.error]
     assert "Test accuracy" not in metrics(at)
+
+
+def test_no_stale_model_after_a_settings_change_or_a_refused_run(monkeypatch):
+    """A classifier's results and export vanish when pooling changes; a refused forecast
+    leaves no model from before to download."""
+    at = open_page(PAGE, session={"ts_source": "Upload"})
+    at.file_uploader(key="ts_upload").set_value(("sines.csv", wide_csv(), "text/csv")).run()
+    at.radio(key="ts_layout").set_value("wide").run()
+    next(b for b in at.button if b.label == "Train classifier").click().run()
+    assert "Test accuracy" in metrics(at) and at.get("download_button")
+    at.selectbox(key="ts_pooling").set_value("last").run()
+    assert not at.exception
+    assert "Test accuracy" not in metrics(at)
+    assert not any(b.proto.label == "Download model (.npz)" for b in at.get("download_button"))
+
+    at = open_page(PAGE)
+    assert "Test NRMSE" in metrics(at)
+    monkeypatch.setenv("LNN_LAB_MEMORY_BUDGET_MB", "1")
+    at.slider(key="ts_length").set_value(5000).run()
+    assert not at.exception and at.error
+    assert "Test NRMSE" not in metrics(at) and "ts_result" not in at.session_state
+    assert not any(b.proto.label == "Download model (.npz)" for b in at.get("download_button"))
