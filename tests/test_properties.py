@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 import lnn_core
 from lnn_core import DataError, EchoStateClassifier
 from lnn_core.mnist import load_mnist
-from lnn_core.model_io import load_model, save_model
+from lnn_core.model_io import load_model, load_model_file, save_model
+from lnn_core.standardiser import Standardiser
 from lnn_core.parsers import (ForecastTable, SequenceDataset, parse_forecast_csv,
                               parse_long_csv, parse_ts, parse_wide_csv)
 
@@ -359,6 +360,31 @@ def test_load_model_returns_a_working_model_or_a_data_error(saved_model, data):
         scores = model.decision_function(X)
         assert np.isfinite(scores).all(), "a loaded model predicts NaN or infinity"
         assert set(model.predict(X).tolist()) <= set(model.classes_.tolist())
+
+
+@pytest.fixture(scope="module")
+def saved_forecaster():
+    """A regressor file with its standardisation statistics, and raw series to run it on."""
+    t = np.arange(400, dtype=float)
+    raw_u = np.column_stack([50 + 10 * np.sin(t / 7), 3 * np.cos(t / 5)])
+    raw_y = (200 + 40 * np.sin((t + 1) / 7))[:, None]
+    inputs, targets = Standardiser.fit(raw_u[:300]), Standardiser.fit(raw_y[:300])
+    model = lnn_core.EchoStateRegressor(n_units=20, random_state=0).fit(
+        inputs.transform(raw_u[:300]), targets.transform(raw_y[:300]))
+    return save_model(model, inputs, targets), raw_u
+
+
+@FEW
+@given(data=st.data())
+def test_load_model_file_returns_a_working_model_with_statistics_or_a_data_error(
+        saved_forecaster, data):
+    raw, raw_u = saved_forecaster
+    blob = data.draw(st.binary(max_size=400) | damaged(raw), label="file")
+    loaded = parsed_or_refused(load_model_file, blob)
+    if loaded is not None:
+        assert np.isfinite(loaded.predict(raw_u)).all(), "a loaded model predicts NaN or infinity"
+        for standardiser in (loaded.inputs, loaded.targets):
+            assert np.isfinite(standardiser.mean).all() and (standardiser.spread > 0).all()
 
 
 def test_an_undamaged_model_file_loads_back(saved_model):
