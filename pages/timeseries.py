@@ -77,9 +77,12 @@ with guarded("Check the file's layout and columns."):
                  "then the values) or a .ts file of the UEA/UCR archive.")
         if upload is not None:
             raw = upload.getvalue()
-            layout = "ts" if upload.name.lower().endswith(".ts") else st.radio(
-                "What is in the file?", list(LAYOUTS), format_func=LAYOUTS.get, key="ts_layout")
             digest = hashlib.sha256(raw).hexdigest()
+            # one radio per file: a shared key showed "Forecasting" for a new file while
+            # the page still read it with the previous file's layout (real browser)
+            layout = "ts" if upload.name.lower().endswith(".ts") else st.radio(
+                "What is in the file?", list(LAYOUTS), format_func=LAYOUTS.get,
+                key=f"ts_layout_{digest[:12]}")
             parsed = parse_upload(digest, layout, upload.name, raw)
             st.caption(parsed.description)
             if layout == "forecast":

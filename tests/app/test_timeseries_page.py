@@ -22,6 +22,11 @@ def wide_csv(n_series=60, length=30, seed=0):
     return "\n".join(rows).encode()
 
 
+def layout_radio(at):
+    """The "What is in the file?" radio (keyed per uploaded file)."""
+    return next(r for r in at.radio if r.label == "What is in the file?")
+
+
 def metrics(at):
     return {m.label: m.value for m in at.metric}
 
@@ -53,7 +58,7 @@ def test_malformed_upload_shows_an_error():
 def test_uploaded_wide_csv_is_classified():
     at = open_page(PAGE, session={"ts_source": "Upload"})
     at.file_uploader(key="ts_upload").set_value(("sines.csv", wide_csv(), "text/csv")).run()
-    at.radio(key="ts_layout").set_value("wide").run()
+    layout_radio(at).set_value("wide").run()
     next(b for b in at.button if b.label == "Train classifier").click().run()
     assert not at.exception and not at.error
     assert float(metrics(at)["Test accuracy"].rstrip("%")) >= 90
@@ -116,7 +121,7 @@ def test_a_forecast_over_the_memory_budget_is_refused_with_a_sentence(monkeypatc
 def test_training_a_classifier_over_the_memory_budget_is_refused(monkeypatch):
     at = open_page(PAGE, session={"ts_source": "Upload"})
     at.file_uploader(key="ts_upload").set_value(("sines.csv", wide_csv(), "text/csv")).run()
-    at.radio(key="ts_layout").set_value("wide").run()
+    layout_radio(at).set_value("wide").run()
     monkeypatch.setenv("LNN_LAB_MEMORY_BUDGET_MB", "0.5")
     next(b for b in at.button if b.label == "Train classifier").click().run()
     assert not at.exception
@@ -130,7 +135,7 @@ def test_no_stale_model_after_a_settings_change_or_a_refused_run(monkeypatch):
     leaves no model from before to download."""
     at = open_page(PAGE, session={"ts_source": "Upload"})
     at.file_uploader(key="ts_upload").set_value(("sines.csv", wide_csv(), "text/csv")).run()
-    at.radio(key="ts_layout").set_value("wide").run()
+    layout_radio(at).set_value("wide").run()
     next(b for b in at.button if b.label == "Train classifier").click().run()
     assert "Test accuracy" in metrics(at) and at.get("download_button")
     at.selectbox(key="ts_pooling").set_value("last").run()

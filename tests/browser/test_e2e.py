@@ -249,3 +249,25 @@ def test_uploaded_csv_trains_a_forecaster(page, base_url, tmp_path):
     assert_no_error(page, "/timeseries after an upload")
     screenshot(page, "timeseries_upload")
 
+
+
+@pytest.mark.timeout(240)
+def test_a_new_upload_is_read_with_the_layout_its_radio_shows(page, base_url, tmp_path):
+    """After a file read as "wide", the next file's radio says Forecasting and the page
+    reads it so (a shared radio key once showed Forecasting but read the file as wide)."""
+    t = np.arange(600)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    for path, phase in ((first, 0.0), (second, 1.0)):
+        path.write_text("t,x,y\n" + "".join(f"{k},{np.sin(k / 9 + phase):.5f},"
+                                            f"{np.cos(k / 7):.5f}\n" for k in t))
+    open_page(page, base_url, "timeseries")
+    choose(page, "Upload")
+    rerun(page, lambda: uploader_input(page, "CSV or .ts file").set_input_files(first))
+    rerun(page, page.get_by_text("Classification, wide: one row per series (label first)").click)
+    assert page.get_by_text("first.csv: 600 series").first.is_visible()
+    rerun(page, lambda: uploader_input(page, "CSV or .ts file").set_input_files(second))
+    radio = page.get_by_role("radio", name="Forecasting: one row per time step")
+    assert radio.is_checked()
+    assert page.get_by_text("second.csv: 600 rows, 2 numeric columns").first.is_visible()
+    assert float(metric_value(page, "Test NRMSE")) < 1
+    assert_no_error(page, "/timeseries after a second upload")
