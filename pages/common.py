@@ -386,7 +386,10 @@ _PRESENTER_CSS = """<style>
 [data-testid="stWidgetLabel"] p { font-size: 1.15rem; font-weight: 600; color: #000; }
 [data-testid="stMetricValue"] { font-size: 3rem; color: #000; }
 [data-testid="stTab"] p, [data-testid="stPageLink"] p { font-size: 1.3rem; }
-h1 { font-size: 3.2rem !important; } h2, h3 { font-size: 2.2rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.3rem; }
+h1 { font-size: 3.2rem !important; }
+[data-testid="stMain"] :is(h2, h3) { font-size: 2.2rem !important; }
+[data-testid="stSidebar"] :is(h2, h3) { font-size: 1.6rem !important; }
 </style>"""
 
 

@@ -19,7 +19,10 @@ def runs_table(runs):
         row["parameters"] = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
                                       for k, v in run["params"].items())
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # every score before the long parameters text, whichever run brought it in
+    last = ["seconds", "parameters"]
+    return table[[c for c in table.columns if c not in last] + last]
 
 
 def clear_runs():

@@ -69,6 +69,8 @@ with guarded("Check the file's layout and columns."):
         inputs, targets, free_channel = timeseries.forecast_arrays(
             series, channels.index(target_name))
         data_key = f"{name}:{n_steps}:{seed}:{target_name}"
+        data_label = f"{name}, {n_steps:,} steps, seed {seed}" + (
+            f", target {target_name}" if len(channels) > 1 else "")
     else:
         upload = st.file_uploader(
             "CSV or .ts file", type=["csv", "txt", "ts"], key="ts_upload",
@@ -100,6 +102,7 @@ with guarded("Check the file's layout and columns."):
                     inputs, targets, free_channel = timeseries.table_arrays(
                         parsed, target_name, chosen, missing)
                     data_key = f"{digest}:{chosen}:{target_name}:{missing}"
+                    data_label = f"{upload.name}: {target_name} from {', '.join(chosen)}"
             else:
                 dataset, data_key = parsed, digest
 
@@ -107,7 +110,7 @@ if dataset is not None:
     pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:3], index=2, key="ts_pooling")
     kwargs = estimator_kwargs + (("pooling", pooling),)
     if st.button("Train classifier", type="primary", icon=":material/play_arrow:"):
-        with guarded("Try fewer neurons."):
+        with guarded("Each class needs several series; with a valid file, try fewer neurons."):
             st.session_state.pop("ts_result", None)       # a refused run leaves no old model
             guard.check_budget(timeseries.estimate_classifier_memory(dataset, kwargs),
                                what=f"training on {dataset.n_series:,} sequences")
@@ -142,7 +145,7 @@ elif inputs is not None:
         st.session_state["ts_result_key"] = (data_key, estimator_kwargs, horizon)
         if st.session_state.get("ts_recorded") is not result:
             st.session_state["ts_recorded"] = result
-            record_run("Time series", f"{data_key} (h = {horizon})", params.as_dict(),
+            record_run("Time series", f"{data_label} (h = {horizon})", params.as_dict(),
                        {"NRMSE": result.score}, result.seconds)
         cols = st.columns(3)
         cols[0].metric("Test NRMSE", f"{result.score:.3g}", help="RMS error / spread of the "

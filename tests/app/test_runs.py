@@ -31,6 +31,9 @@ def test_table_download_and_overlay(app_page, charts):
     assert list(table["run"]) == [1, 2]
     assert table.loc[0, "accuracy"] == 0.9 and table.loc[1, "memory capacity"] == 12.5
     assert "spectral_radius=0.9" in table.loc[0, "parameters"]
+    # every score column, even one only a later run has, comes before the long parameters
+    assert list(table.columns) == ["run", "time", "kind", "data", "accuracy",
+                                   "memory capacity", "seconds", "parameters"]
     assert at.get("download_button")
     assert at.multiselect(key="overlay_runs").value == [2]
     (overlay,) = charts(at)
