@@ -874,6 +874,13 @@ def _make_dataset(X, labels, channel_names, *, name, limits, note=""):
             if len(classes)
             else f"{name} has no series."
         )
+    if len(classes) == len(y) >= 10:
+        raise DataError(
+            f"{name}: each of its {len(y):,} series has a label of its own ({_show(y[0])}, "
+            f"{_show(y[1])}, …), so there is no class to learn; the label column must name "
+            "classes shared by several series. One row per time step is the forecasting "
+            "layout."
+        )
     return SequenceDataset(
         X=X,
         y=y,

@@ -658,3 +658,11 @@ def test_random_damage_raises_only_data_error(parse, valid):
             parse(bytes(damaged))
         except DataError:
             pass
+
+
+def test_a_forecasting_table_read_as_wide_is_refused_at_once_with_the_reason():
+    """600 rows of (t, x, y) read as wide would be 600 'classes' of one series each."""
+    rows = "\n".join(f"{k},{np.sin(k / 9):.6f},{np.cos(k / 7):.6f}" for k in range(600))
+    with pytest.raises(DataError, match=r"each of its 600 series has a label of its own .*"
+                                        r"One row per time step is the forecasting layout"):
+        parse_wide_csv(rows.encode(), name="sines.csv")
