@@ -190,8 +190,8 @@ def results_ui(trained, data):
     index = right.slider("Test image", 0, len(data.y_test) - 1, 0, key="mnist_image")
     states = lnn_core.run_states(run.model.reservoir_, data.X_test[index])
     right.plotly_chart(style_figure(figs.reading_states_figure(
-        data.X_test[index], states, n_neurons=100, title=f"Test image {index}: true "
-        f"{data.y_test[index]}, predicted {run.test_pred[index]} (first 100 neurons)")),
+        data.X_test[index], states, n_neurons=100, title=f"Image {index}: true "
+        f"{data.y_test[index]}, predicted {run.test_pred[index]} · first 100 neurons")),
         width="stretch")
     wrong = experiments.misclassified(data.y_test, run.test_pred)
     st.subheader(f"Misclassified test images ({len(wrong):,})")

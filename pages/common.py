@@ -436,9 +436,10 @@ def style_figure(fig, height=None):
         Base height in pixels (default 420), enlarged in presenter mode.
     """
     size = 20 if presenter_mode() else 14
+    titled = bool(fig.layout.title.text)
     fig.update_layout(font={"size": size}, height=figure_height(height or 420),
                       title_font={"size": size + 4}, legend_font={"size": size},
-                      margin={"l": 60, "r": 20, "t": 70, "b": 50})
+                      margin={"l": 60, "r": 20, "t": 70 if titled else 40, "b": 50})
     # explicit axis fonts: the Streamlit chart theme would otherwise keep its own sizes
     axis_fonts = {"tickfont": {"size": size}, "title_font": {"size": size}}
     fig.update_xaxes(**axis_fonts)

@@ -35,7 +35,7 @@ def test_training_on_digits_reaches_ninety_percent(trained):
     assert percent(metrics["Train accuracy"]) >= percent(metrics["Test accuracy"]) - 0.05
     titles = [spec["layout"].get("title", {}).get("text", "") for spec in chart_specs(trained)]
     assert any("Confusion" in t for t in titles)
-    assert any("Test image 0" in t for t in titles)
+    assert any(t.startswith("Image 0: true") for t in titles)
     assert trained.session_state["runs"][-1]["kind"] == "MNIST"
 
 
