@@ -320,8 +320,11 @@ def pca_figure(projected, explained, time=None):
         fig = go.Figure(trace)
         fig.update_layout(scene={"xaxis_title": titles[0], "yaxis_title": titles[1],
                                  "zaxis_title": titles[2],
-                                 "aspectmode": "cube",
-                                 "camera": {"eye": {"x": 1.7, "y": 1.7, "z": 1.0}}})
+                                 # a wide box seen from close by fills a wide chart
+                                 "aspectmode": "manual",
+                                 "aspectratio": {"x": 1.4, "y": 1.4, "z": 0.8},
+                                 "camera": {"eye": {"x": 1.5, "y": 1.5, "z": 0.9},
+                                            "center": {"x": 0, "y": 0, "z": -0.15}}})
     else:
         fig = go.Figure(go.Scatter(x=projected[:, 0], y=projected[:, 1], name="trajectory",
                                    mode="lines+markers", marker=marker,
