@@ -158,7 +158,7 @@ if runs is not None:
                       help="Mean over seeds on the validation split.")
     columns[1].metric("Evaluations", f"{len(runs):,}")
     columns[2].metric("Time", f"{state['seconds']:.1f} s" if "seconds" in state else "–")
-    chart, report, table = st.tabs(["Chart", "Report", "Table"])
+    chart, report, table = st.tabs(["Chart", "Report", "Table"], key="sweep_tabs")  # kept on Apply
     chart.plotly_chart(style_figure(sweep_figure(summary)), width="stretch", key="sweep_chart")
     figure = report_figure(summary)
     report.plotly_chart(style_figure(figure, figure.layout.height), width="stretch",
