@@ -10,7 +10,6 @@ names the data, which is passed unhashed as ``_data``).
 import hashlib
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
 import lnn_core
@@ -19,7 +18,7 @@ from lnn_core import digit_experiments as experiments
 from lnn_core import story_figures as figs
 from lnn_core.model_io import save_model
 from pages.common import (
-    RIDGE_OPTIONS,
+    nearest_ridge,
     apply_preset,
     download_params_button,
     guarded,
@@ -97,7 +96,7 @@ def _apply_tuned():
     """``on_click``: the tuned configuration on every control (ridge snapped to the slider)."""
     values = {k: TUNED[k] for k in ("n_units", "spectral_radius", "density", "input_scaling",
                                      "bias_scaling", "leak_rate")}
-    values["ridge"] = min(RIDGE_OPTIONS, key=lambda r: abs(np.log10(r / TUNED["ridge"])))
+    values["ridge"] = nearest_ridge(TUNED["ridge"])
     apply_preset(values | {"seed": TUNED["random_state"], "cell": "esn",
                            "mnist_pooling": TUNED["pooling"], "mnist_n_points": TUNED["n_points"],
                            "mnist_bidirectional": TUNED["bidirectional"]})

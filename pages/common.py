@@ -201,6 +201,11 @@ PRESENTER_PARAMS = ("n_units", "spectral_radius", "leak_rate")
 _DEFAULTS = ReservoirParams()
 
 
+def nearest_ridge(value):
+    """The slider's ridge option nearest to ``value`` on a log scale (0 goes to the smallest)."""
+    return min(RIDGE_OPTIONS, key=lambda r: abs(math.log10(r / max(value, 1e-12))))
+
+
 def format_ridge(value):
     """Ridge penalty as the slider shows it: ``1e-04``, ``3e-02``."""
     return f"{value:.0e}"

@@ -1,6 +1,5 @@
 """Sweep: score a grid or a random search of parameters, find the best point, apply it."""
 
-import math
 import time
 from contextlib import closing
 
@@ -8,7 +7,7 @@ import streamlit as st
 
 from lnn_core import sweep
 from lnn_core.sweep_figures import describe_point, report_figure, sweep_figure
-from pages.common import (route_through_app, RIDGE_OPTIONS, apply_preset, guarded, progress_callback, record_run,
+from pages.common import (route_through_app, RIDGE_OPTIONS, apply_preset, nearest_ridge, guarded, progress_callback, record_run,
                           reservoir_controls, style_figure)
 
 route_through_app()
@@ -45,7 +44,7 @@ def axis_range(name, key):
 def widget_values(best):
     """The best parameters moved onto the values the shared widgets allow."""
     values = dict(best, seed=min(best["seed"], 9999))
-    values["ridge"] = min(RIDGE_OPTIONS, key=lambda r: abs(math.log10(r / max(best["ridge"], 1e-12))))
+    values["ridge"] = nearest_ridge(best["ridge"])
     for name, (low, high, _) in RANGES.items():
         values[name] = min(max(best[name], low), high)
     values["n_units"] = int(round(values["n_units"] / 10) * 10)

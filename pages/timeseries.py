@@ -51,7 +51,7 @@ estimator_kwargs = tuple(sorted(params.estimator_kwargs().items()))
 
 source = st.segmented_control("Data", ["Built-in", "Upload"], default="Built-in",
                               key="ts_source", persist_state="session") or "Built-in"
-inputs = targets = dataset = None
+inputs = targets = dataset = result = None     # result: the model of this data and settings
 with guarded("Check the file's layout and columns."):
     if source == "Built-in":
         cols = st.columns(3)
@@ -138,6 +138,7 @@ elif inputs is not None:
             horizon = st.slider("Delay h (predict the output h steps after the input)", 0, 50, 0,
                                 key="ts_delay", persist_state="session")
         st.session_state.pop("ts_result", None)           # a refused run leaves no old model
+        result = None
         guard.check_budget(timeseries.estimate_forecast_memory(*inputs.shape, estimator_kwargs),
                            what=f"forecasting {len(inputs):,} steps", task="forecast")
         result = st.session_state["ts_result"] = forecast(
@@ -167,13 +168,8 @@ elif inputs is not None:
                 np.arange(result.split, result.split + len(result.generated)), result.free_truth,
                 result.generated, result.valid_steps)), width="stretch")
 
-result = st.session_state.get("ts_result")
 if inputs is None and dataset is None:
     st.stop()                        # nothing loaded yet: no model to export or test
-if isinstance(getattr(result, "model", None), lnn_core.EchoStateClassifier) != (dataset is not None):
-    result = None                    # the stored model is of the other kind
-elif dataset is not None and st.session_state.get("ts_result_key") != (data_key, kwargs):
-    result = None                    # a classifier trained on other data or settings
 with st.expander("Export / import the model", icon=":material/save:"):
     if result is not None:
         cols = st.columns(2)
