@@ -1,6 +1,6 @@
 """Liquid Lab: the router. Page config, shared sidebar, navigation over the existing pages.
 
-Pages are listed in ``pages.common.PAGES``; a page whose file does not exist
+Pages are listed in ``pages._ui.params.PAGES``; a page whose file does not exist
 yet is left out, so the app runs while pages are being written.  The shared
 sidebar is drawn *before* ``st.navigation``: drawn after it, a link opened
 straight on a page (``/reservoir?...``) in a fresh browser loses it
@@ -9,7 +9,7 @@ straight on a page (``/reservoir?...``) in a fresh browser loses it
 
 import streamlit as st
 
-from pages.common import available_pages, tune_server_process, shared_sidebar
+from pages._ui.shell import available_pages, shared_sidebar, tune_server_process
 
 st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
                    initial_sidebar_state="expanded",

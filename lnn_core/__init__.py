@@ -8,14 +8,20 @@ Pure Python over NumPy/SciPy/scikit-learn; never imports Streamlit.
 ((50, 50), (50, 1))
 """
 
-from .cells import CELL_DEFAULTS
+from .engine.cells import CELL_DEFAULTS
+from .engine.estimators import EchoStateClassifier, EchoStateRegressor
+from .engine.metrics import (
+                      accuracy,
+                      confusion_matrix,
+                      echo_state_check,
+                      memory_capacity,
+                      nrmse,
+                      valid_time,
+)
+from .engine.readout import RidgeAccumulator, pinv_readout, ridge_solve
+from .engine.reservoir import CELLS, Reservoir, make_reservoir
+from .engine.states import POOLINGS, collect_features, run_states
 from .errors import DataError
-from .estimators import EchoStateClassifier, EchoStateRegressor
-from .metrics import (accuracy, confusion_matrix, echo_state_check, memory_capacity, nrmse,
-                      valid_time)
-from .readout import RidgeAccumulator, pinv_readout, ridge_solve
-from .reservoir import CELLS, Reservoir, make_reservoir
-from .states import POOLINGS, collect_features, run_states
 
 __all__ = [
     "CELLS", "CELL_DEFAULTS", "POOLINGS", "DataError", "EchoStateClassifier",

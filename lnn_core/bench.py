@@ -26,8 +26,8 @@ import time
 
 import numpy as np
 
-from .reservoir import make_reservoir
-from .states import collect_features
+from .engine.reservoir import make_reservoir
+from .engine.states import collect_features
 
 __all__ = ["matmul_peak", "state_throughput", "loop_baseline", "peak_memory", "main"]
 
@@ -121,8 +121,9 @@ def reservoirpy_comparison(n_units=1000, n_train=None, n_test=None):
         return None
     from reservoirpy.nodes import Reservoir as RpyReservoir
     from reservoirpy.nodes import Ridge as RpyRidge
-    from .estimators import EchoStateClassifier
-    from .mnist import MnistData, load_mnist
+
+    from .data.mnist import MnistData, load_mnist
+    from .engine.estimators import EchoStateClassifier
 
     data = load_mnist("sample")
     data = MnistData(data.X_train[:n_train], data.y_train[:n_train], data.X_test[:n_test],

@@ -18,7 +18,7 @@ On top of them, the larger of two phases:
   features than samples, the dual solve (the kept float32 feature matrix, two
   float64 copies of it and the ``n_samples^2`` kernel twice);
 * **predict**: the ``n_samples x n_features`` float32 features of every
-  sample (``n_features`` from :func:`lnn_core.states.n_features`, doubled
+  sample (``n_features`` from :func:`lnn_core.engine.states.n_features`, doubled
   when ``bidirectional``), then their stacked copy.
 
 For forecasting (``task="forecast"``) every reservoir state is a feature row:
@@ -45,9 +45,9 @@ import math
 import os
 
 from ._validation import check_choice, check_int, check_number
-from .estimators import _BLOCK                      # samples per streamed feature block
-from .reservoir import CELLS
-from .states import POOLINGS, default_chunk_size, default_n_jobs, n_features
+from .engine.estimators import _BLOCK  # samples per streamed feature block
+from .engine.reservoir import CELLS
+from .engine.states import POOLINGS, default_chunk_size, default_n_jobs, n_features
 
 __all__ = ["DEFAULT_BUDGET", "BUDGET_ENV", "ResourceError", "memory_breakdown",
            "estimate_memory", "check_budget", "budget_from_env", "format_bytes", "tune_allocator"]

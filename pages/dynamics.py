@@ -5,20 +5,17 @@ import time
 import streamlit as st
 
 import lnn_core
-from lnn_core import figures, generators
-from pages.common import (
-    route_through_app,
-    apply_preset,
-    cached_reservoir,
-    guarded,
-    record_run,
-    reservoir_controls,
-    style_figure,
-)
+from lnn_core import figures
+from lnn_core.data import generators
+from pages._ui.errors import guarded
+from pages._ui.params import apply_preset, cached_reservoir, reservoir_controls
+from pages._ui.presenter import style_figure
+from pages._ui.runs import record_run
+from pages._ui.shell import route_through_app
 
 route_through_app()
 
-#: Input signals offered (names of lnn_core.generators.GENERATORS).
+#: Input signals offered (names of lnn_core.data.generators.GENERATORS).
 SIGNALS = ("Mixed sines", "Square wave", "Impulse", "Mackey-Glass", "White noise")
 #: Preset name -> (parameters it sets, what it shows).
 PRESETS = {

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from lnn_core import figures
-from lnn_core.article import ARTICLE_ACCURACY
-from pages.common import route_through_app, available_pages, style_figure
+from lnn_core.lab.article import ARTICLE_ACCURACY
+from pages._ui.presenter import style_figure
+from pages._ui.shell import available_pages, route_through_app
 
 route_through_app()
 

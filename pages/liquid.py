@@ -7,10 +7,15 @@ import pandas as pd
 import streamlit as st
 
 import lnn_core
-from lnn_core import datasets
-from lnn_core import story_figures as figs
-from lnn_core.cells import ltc_effective_tau
-from pages.common import route_through_app, guarded, progress_callback, record_run, reservoir_controls, style_figure
+from lnn_core.data import datasets
+from lnn_core.engine.cells import ltc_effective_tau
+from lnn_core.figures import story as figs
+from pages._ui.errors import guarded
+from pages._ui.params import reservoir_controls
+from pages._ui.presenter import style_figure
+from pages._ui.progress import progress_callback
+from pages._ui.runs import record_run
+from pages._ui.shell import route_through_app
 
 route_through_app()
 
@@ -97,7 +102,7 @@ with guarded("Try a narrower τ range or fewer unfolds."):
         time_axis, signal(input_name), trajectories[input_name], neurons,
         f"{input_name}: the same input through three kinds of neuron"), height=520),
         width="stretch")
-    swing = {cell: lnn_core.metrics.state_swing(states, washout=50)
+    swing = {cell: lnn_core.engine.metrics.state_swing(states, washout=50)
              for cell, states in trajectories[input_name].items()}
     st.caption("How far the input moves the neurons (median over neurons of the std over time): "
                + ", ".join(f"{figs.CELL_NAMES[c]} {v:.3g}" for c, v in swing.items()) + ". "

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lnn_core import digit_experiments as experiments
-from pages._mnist_tabs import (
+from lnn_core.lab import digit_experiments as experiments
+from pages._ui.errors import guarded
+from pages._ui.mnist_tabs import (
     article_ui,
     curves_ui,
     data_ui,
@@ -13,7 +14,9 @@ from pages._mnist_tabs import (
     results_ui,
     train,
 )
-from pages.common import guarded, record_run, reservoir_controls, route_through_app
+from pages._ui.params import reservoir_controls
+from pages._ui.runs import record_run
+from pages._ui.shell import route_through_app
 
 route_through_app()
 

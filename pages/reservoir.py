@@ -4,8 +4,12 @@ import numpy as np
 import streamlit as st
 
 import lnn_core
-from lnn_core import figures, generators
-from pages.common import route_through_app, cached_reservoir, guarded, reservoir_controls, style_figure
+from lnn_core import figures
+from lnn_core.data import generators
+from pages._ui.errors import guarded
+from pages._ui.params import cached_reservoir, reservoir_controls
+from pages._ui.presenter import style_figure
+from pages._ui.shell import route_through_app
 
 route_through_app()
 

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from lnn_core import figures
-from pages.common import route_through_app, available_pages, style_figure
-
+from pages._ui.presenter import style_figure
+from pages._ui.shell import available_pages, route_through_app
 
 route_through_app()
 

@@ -6,9 +6,18 @@ from contextlib import closing
 import streamlit as st
 
 from lnn_core import sweep
-from lnn_core.sweep_figures import describe_point, report_figure, sweep_figure
-from pages.common import (route_through_app, RIDGE_OPTIONS, apply_preset, nearest_ridge, guarded, progress_callback, record_run,
-                          reservoir_controls, style_figure)
+from lnn_core.figures.sweep import describe_point, report_figure, sweep_figure
+from pages._ui.errors import guarded
+from pages._ui.params import (
+    RIDGE_OPTIONS,
+    apply_preset,
+    nearest_ridge,
+    reservoir_controls,
+)
+from pages._ui.presenter import style_figure
+from pages._ui.progress import progress_callback
+from pages._ui.runs import record_run
+from pages._ui.shell import route_through_app
 
 route_through_app()
 

@@ -6,11 +6,17 @@ import numpy as np
 import streamlit as st
 
 import lnn_core
-from lnn_core import datasets, guard, timeseries
-from lnn_core import story_figures as figs
-from lnn_core.model_io import load_model_file
-from pages.common import (download_params_button, guarded, progress_callback, record_run,
-                          reservoir_controls, route_through_app, style_figure)
+from lnn_core import guard
+from lnn_core.data import datasets
+from lnn_core.engine.model_io import load_model_file
+from lnn_core.figures import story as figs
+from lnn_core.lab import timeseries
+from pages._ui.errors import guarded
+from pages._ui.params import reservoir_controls
+from pages._ui.presenter import style_figure
+from pages._ui.progress import progress_callback
+from pages._ui.runs import download_params_button, record_run
+from pages._ui.shell import route_through_app
 
 route_through_app()
 

@@ -8,9 +8,17 @@ import pytest
 
 import lnn_core
 from lnn_core import EchoStateClassifier, EchoStateRegressor, RidgeAccumulator
-from lnn_core.guard import (BUDGET_ENV, DEFAULT_BUDGET, ResourceError, budget_from_env,
-                            check_budget, estimate_memory, format_bytes, memory_breakdown)
-from lnn_core.reservoir import unscaled_recurrent
+from lnn_core.engine.reservoir import unscaled_recurrent
+from lnn_core.guard import (
+    BUDGET_ENV,
+    DEFAULT_BUDGET,
+    ResourceError,
+    budget_from_env,
+    check_budget,
+    estimate_memory,
+    format_bytes,
+    memory_breakdown,
+)
 
 MIB = 2**20
 

@@ -24,11 +24,17 @@ from hypothesis import strategies as st
 
 import lnn_core
 from lnn_core import DataError, EchoStateClassifier
-from lnn_core.mnist import load_mnist
-from lnn_core.model_io import load_model, load_model_file, save_model
-from lnn_core.standardiser import Standardiser
-from lnn_core.parsers import (ForecastTable, SequenceDataset, parse_forecast_csv,
-                              parse_long_csv, parse_ts, parse_wide_csv)
+from lnn_core.data.mnist import load_mnist
+from lnn_core.data.parsers import (
+    ForecastTable,
+    SequenceDataset,
+    parse_forecast_csv,
+    parse_long_csv,
+    parse_ts,
+    parse_wide_csv,
+)
+from lnn_core.data.standardiser import Standardiser
+from lnn_core.engine.model_io import load_model, load_model_file, save_model
 
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -24,7 +24,7 @@ def test_lnn_core_never_imports_streamlit():
 
 
 def test_importing_lnn_core_does_not_load_streamlit():
-    code = "import sys, lnn_core, lnn_core.datasets; print('streamlit' in sys.modules)"
+    code = "import sys, lnn_core, lnn_core.data.datasets; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validation import check_int
+from .._validation import check_int
 
 __all__ = ["shift_augment"]
 

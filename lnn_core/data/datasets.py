@@ -2,11 +2,11 @@
 
 This module only re-exports; the code lives in
 
-* :mod:`lnn_core.mnist`: :func:`load_mnist` (upload, cache, download or the
+* :mod:`lnn_core.data.mnist`: :func:`load_mnist` (upload, cache, download or the
   offline sample), :func:`download_mnist`, :func:`load_digits_sequences`;
-* :mod:`lnn_core.generators`: seeded test signals, Mackey-Glass, Lorenz-63,
+* :mod:`lnn_core.data.generators`: seeded test signals, Mackey-Glass, Lorenz-63,
   NARMA-10, and the :data:`GENERATORS` registry;
-* :mod:`lnn_core.parsers`: CSV and ``.ts`` parsers that return validated
+* :mod:`lnn_core.data.parsers`: CSV and ``.ts`` parsers that return validated
   arrays or raise :class:`~lnn_core.errors.DataError`.
 """
 

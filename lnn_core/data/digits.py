@@ -9,7 +9,7 @@ canvas image, so the model sees a drawing the way it saw its training data.
 import numpy as np
 from PIL import Image
 
-from .errors import DataError
+from ..errors import DataError
 
 __all__ = ["DIGIT_BOX", "MNIST_SIDE", "preprocess_drawing", "preprocess_drawing_8x8"]
 

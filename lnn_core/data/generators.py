@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_number, check_seed
+from .._validation import check_int, check_number, check_seed
 
 __all__ = [
     "GENERATORS",

@@ -4,7 +4,7 @@ A reservoir's input weights and a ridge readout both assume inputs and
 targets of order one, so the app standardises every channel,
 ``z = (x - mean) / spread``, with the mean and standard deviation of the
 *training* part only (the test part must not leak into the model).  A model
-file stores these statistics (:mod:`lnn_core.model_io`), so a reloaded model
+file stores these statistics (:mod:`lnn_core.engine.model_io`), so a reloaded model
 can read data in its original units.
 
 >>> import numpy as np
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import DataError
+from ..errors import DataError
 
 __all__ = ["Standardiser"]
 

@@ -2,7 +2,7 @@
 
 Every cell reads a pre-activation ``z = x[t-1] @ R + d[t]`` where ``R`` is the
 (stacked) recurrent matrix and ``d[t] = u[t] @ I + c`` the input drive, which
-:mod:`lnn_core.states` computes for a whole chunk of sequences at once.
+:mod:`lnn_core.engine.states` computes for a whole chunk of sequences at once.
 
 ``"esn"``, leaky-integrator echo-state network::
 
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from ._validation import check_int, check_number
+from .._validation import check_int, check_number
 
 __all__ = ["CellKernel", "make_cell_params", "kernel_for", "esn_step", "ltc_step", "cfc_step",
            "ltc_effective_tau", "CELL_DEFAULTS"]
@@ -243,7 +243,7 @@ def ltc_effective_tau(reservoir, inputs, states):
         With ``cell="ltc"``.
     inputs : ndarray of shape (n_steps, n_inputs)
     states : ndarray of shape (n_steps, n_units)
-        The trajectory from :func:`lnn_core.states.run_states` for ``inputs``.
+        The trajectory from :func:`lnn_core.engine.states.run_states` for ``inputs``.
 
     Returns
     -------

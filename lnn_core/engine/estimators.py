@@ -14,8 +14,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from ._validation import check_choice, check_int, check_number, check_seed
-from .errors import DataError
+from .._validation import check_choice, check_int, check_number, check_seed
+from ..errors import DataError
 from .readout import RidgeAccumulator, dual_ridge
 from .reservoir import make_reservoir
 from .states import POOLINGS, as_sequences, collect_features, free_run, n_features
@@ -82,7 +82,7 @@ def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirect
     """Ridge readout on pooled features: streamed normal equations, or the dual.
 
     When there are more features than samples the readout is solved in sample
-    space (:func:`lnn_core.readout.dual_ridge`), which then keeps the feature
+    space (:func:`lnn_core.engine.readout.dual_ridge`), which then keeps the feature
     matrix; otherwise the normal equations are accumulated block by block and
     memory stays bounded by the block.
     """
@@ -125,7 +125,7 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
     ridge : float, default 1e-4
         L2 penalty of the readout (>= 0); the intercept is not penalised.
     pooling : {"last", "mean", "mean+last", "points"}, default "mean+last"
-        How states become features, see :func:`lnn_core.states.collect_features`.
+        How states become features, see :func:`lnn_core.engine.states.collect_features`.
     n_steps : int or None, default None
         For 2-D ``X`` of shape (n_samples, n_features): split each row into
         ``n_steps`` steps of ``n_features / n_steps`` inputs (flattened MNIST
@@ -136,7 +136,7 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         Also read every sequence backwards through the same reservoir and
         put both directions' features side by side (twice the cost).
     cell : {"esn", "ltc", "cfc"}, default "esn"
-        Neuron type, see :mod:`lnn_core.cells`.
+        Neuron type, see :mod:`lnn_core.engine.cells`.
     cell_options : dict or None, default None
         Options of the cell (``tau_range``, ``reversal_range``, ``step``,
         ``unfolds`` for LTC; ``time`` for CfC).

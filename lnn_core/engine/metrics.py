@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validation import check_int
+from .._validation import check_int
 from .readout import RidgeAccumulator
 from .states import run_states
 

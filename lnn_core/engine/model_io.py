@@ -24,7 +24,7 @@ cell arrays         ``tau``, ``reversal`` (LTC); ``W_f``, ``W_h``, ``W_in_f``,
 ==================  ==========================================================
 
 The statistics are those of the training part the model was fitted on
-(:class:`~lnn_core.standardiser.Standardiser`); :func:`load_model_file`
+(:class:`~lnn_core.data.standardiser.Standardiser`); :func:`load_model_file`
 returns them with the estimator, so :meth:`ModelFile.predict` reads data in
 its original units.  A file without them (written before they were stored)
 loads with identity standardisations.
@@ -52,12 +52,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_choice, check_int, check_number, check_seed
+from .._validation import check_choice, check_int, check_number, check_seed
+from ..data.standardiser import Standardiser
+from ..errors import DataError
 from .cells import make_cell_params
-from .errors import DataError
 from .estimators import EchoStateClassifier, EchoStateRegressor
 from .reservoir import CELLS, RecurrentDraw, Reservoir
-from .standardiser import Standardiser
 from .states import POOLINGS, n_features
 
 __all__ = ["FORMAT_VERSION", "MAX_MODEL_BYTES", "ModelFile", "load_model", "load_model_file",

@@ -15,7 +15,7 @@ exist at once.
 import numpy as np
 import scipy.linalg
 
-from ._validation import check_number
+from .._validation import check_number
 
 __all__ = ["RidgeAccumulator", "ridge_solve", "dual_ridge", "pinv_readout"]
 

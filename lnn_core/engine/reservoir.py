@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse
 import scipy.sparse.linalg
 
-from ._validation import check_choice, check_int, check_number, check_seed
+from .._validation import check_choice, check_int, check_number, check_seed
 
 __all__ = ["Reservoir", "make_reservoir", "unscaled_recurrent", "CELLS", "DENSE_EIG_LIMIT"]
 
@@ -142,7 +142,7 @@ class Reservoir:
     leak_rate : float
         ``a`` in ``x[t] = (1 - a) x[t-1] + a tanh(W_in u[t] + W x[t-1] + b)``.
     cell : {"esn", "ltc", "cfc"}
-        Update rule, see :mod:`lnn_core.cells`.
+        Update rule, see :mod:`lnn_core.engine.cells`.
     cell_params : dict
         Extra fixed arrays and numbers of the cell (``tau``, ``reversal`` ...).
     spectral_radius : float
@@ -207,7 +207,7 @@ def make_reservoir(n_units=500, n_inputs=1, *, spectral_radius=0.9, density=0.1,
     seed : int >= 0 or None
         Seed of every random draw (0 is a seed like any other).
     cell : {"esn", "ltc", "cfc"}
-        Neuron type; see :mod:`lnn_core.cells` for the options of each.
+        Neuron type; see :mod:`lnn_core.engine.cells` for the options of each.
     **cell_options
         Options of the chosen cell (e.g. ``tau_range`` for ``"ltc"``).
 

@@ -1,6 +1,6 @@
 """Running a reservoir over many sequences: batching, ragged input, chunks, pooling.
 
-The update rule of each neuron type lives in :mod:`lnn_core.cells`; this
+The update rule of each neuron type lives in :mod:`lnn_core.engine.cells`; this
 module owns the loop.  Sequences are sorted by length and run in chunks:
 within a chunk all sequences advance together (one matrix product per time
 step), and a sequence that has ended simply stops being stepped, so ragged
@@ -16,9 +16,9 @@ from contextlib import contextmanager
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ._validation import check_choice, check_int
+from .._validation import check_choice, check_int
+from ..errors import DataError
 from .cells import kernel_for
-from .errors import DataError
 
 __all__ = ["POOLINGS", "collect_features", "run_states", "as_sequences", "n_features", "single_threaded_blas",
            "default_chunk_size"]

@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .sweep import METRICS, PARAMETERS, best_point, sweep_layout
+from ..sweep import METRICS, PARAMETERS, best_point, sweep_layout
 
 __all__ = [
     "N_MARKED", "describe_point", "heatmap_figure", "line_figure", "report_figure", "sweep_figure",

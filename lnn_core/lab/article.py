@@ -35,12 +35,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_number, check_seed
-from .estimators import EchoStateClassifier
-from .metrics import accuracy
-from .readout import pinv_readout
-from .reservoir import Reservoir, make_reservoir, unscaled_recurrent
-from .states import collect_features
+from .._validation import check_int, check_number, check_seed
+from ..engine.estimators import EchoStateClassifier
+from ..engine.metrics import accuracy
+from ..engine.readout import pinv_readout
+from ..engine.reservoir import Reservoir, make_reservoir, unscaled_recurrent
+from ..engine.states import collect_features
 
 __all__ = ["ARTICLE_ACCURACY", "TUNED", "article_reservoir", "article_stream", "article_baseline",
            "ArticleResult", "fix_ladder", "LadderStep"]

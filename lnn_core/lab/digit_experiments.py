@@ -21,7 +21,7 @@ read row by row: an image of shape ``(n_rows, n_cols)`` is a sequence of
 Everything is deterministic: the randomness of a model is its
 ``random_state`` in ``estimator_kwargs``.
 
->>> from lnn_core.datasets import load_digits_sequences
+>>> from lnn_core.data.datasets import load_digits_sequences
 >>> data = load_digits_sequences()
 >>> training_sizes(len(data.y_train))
 [500, 1000, 1347]
@@ -37,14 +37,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import guard
-from ._validation import check_choice, check_int
-from .digits import preprocess_drawing, preprocess_drawing_8x8
-from .errors import DataError
-from .estimators import EchoStateClassifier
-from .metrics import accuracy
-from .model_io import load_model
-from .states import run_states
+from .. import guard
+from .._validation import check_choice, check_int
+from ..data.digits import preprocess_drawing, preprocess_drawing_8x8
+from ..engine.estimators import EchoStateClassifier
+from ..engine.metrics import accuracy
+from ..engine.model_io import load_model
+from ..engine.states import run_states
+from ..errors import DataError
 
 __all__ = [
     "CURVE_PARAMETERS",
@@ -398,12 +398,12 @@ def results_table(y_true, y_pred):
 # ----------------------------------------------------------------------------- saved models
 
 def load_classifier(data):
-    """A digit classifier from a file saved by :func:`lnn_core.model_io.save_model`.
+    """A digit classifier from a file saved by :func:`lnn_core.engine.model_io.save_model`.
 
     Parameters
     ----------
     data : bytes, path or binary file
-        As for :func:`~lnn_core.model_io.load_model`.
+        As for :func:`~lnn_core.engine.model_io.load_model`.
 
     Returns
     -------
@@ -492,8 +492,8 @@ def read_drawing(model, rgba):
     """Preprocess a canvas drawing for ``model``, then score it and run its states.
 
     A model of 8-pixel rows (scikit-learn's 8×8 digits) sees the drawing
-    through :func:`~lnn_core.digits.preprocess_drawing_8x8`; a model of
-    28-pixel rows (MNIST) through :func:`~lnn_core.digits.preprocess_drawing`.
+    through :func:`~lnn_core.data.digits.preprocess_drawing_8x8`; a model of
+    28-pixel rows (MNIST) through :func:`~lnn_core.data.digits.preprocess_drawing`.
 
     Parameters
     ----------

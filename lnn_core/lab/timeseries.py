@@ -2,26 +2,26 @@
 
 Both fit on the first part of the data and score on the rest, with every
 channel standardised by statistics of the training part only
-(:class:`~lnn_core.standardiser.Standardiser`):
+(:class:`~lnn_core.data.standardiser.Standardiser`):
 
 * :func:`fit_forecast` maps ``u[t] -> y[t + horizon]`` with an
-  :class:`~lnn_core.estimators.EchoStateRegressor` on the first
+  :class:`~lnn_core.engine.estimators.EchoStateRegressor` on the first
   :data:`TRAIN_FRACTION` of the steps (:func:`chronological_split`) and
   reports the NRMSE on the rest.  When the target is one of the inputs, a
   one-step model of every input also runs closed-loop from the end of the
   training part, and its *valid time* is measured.
-* :func:`fit_classifier` fits an :class:`~lnn_core.estimators.EchoStateClassifier`
+* :func:`fit_classifier` fits an :class:`~lnn_core.engine.estimators.EchoStateClassifier`
   on a stratified :data:`TRAIN_FRACTION` of the sequences and reports the
   test accuracy.
 
 Each returns a :class:`Result` holding the model, its file (with the
-standardisation statistics, :func:`~lnn_core.model_io.save_model`) and
+standardisation statistics, :func:`~lnn_core.engine.model_io.save_model`) and
 what it predicts; :func:`predicts_like` checks that a reloaded file predicts
 the same from the data in its original units.  :func:`estimate_forecast_memory`
 and :func:`estimate_classifier_memory` size a run for
 :func:`lnn_core.guard.check_budget` before it starts.
 
->>> from lnn_core.generators import mackey_glass
+>>> from lnn_core.data.generators import mackey_glass
 >>> inputs, targets, channel = forecast_arrays(mackey_glass(1000, seed=0))
 >>> result = fit_forecast(inputs, targets, {"n_units": 100, "random_state": 0},
 ...                       horizon=1, free_channel=channel)
@@ -34,14 +34,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_int, check_number
-from .errors import DataError
-from .estimators import EchoStateClassifier, EchoStateRegressor
-from .guard import estimate_memory
-from .metrics import accuracy, nrmse, valid_time
-from .model_io import ModelFile, save_model
-from .parsers import prepare_series, split_dataset
-from .standardiser import Standardiser
+from .._validation import check_int, check_number
+from ..data.parsers import prepare_series, split_dataset
+from ..data.standardiser import Standardiser
+from ..engine.estimators import EchoStateClassifier, EchoStateRegressor
+from ..engine.metrics import accuracy, nrmse, valid_time
+from ..engine.model_io import ModelFile, save_model
+from ..errors import DataError
+from ..guard import estimate_memory
 
 __all__ = ["MAX_FREE_STEPS", "TRAIN_FRACTION", "Result", "chronological_split",
            "estimate_classifier_memory", "estimate_forecast_memory", "fit_classifier",
@@ -64,7 +64,7 @@ class Result:
     saved : ModelFile
         The estimator and the standardisations of its inputs (and targets).
     model_file : bytes
-        ``saved`` as a ``.npz`` model file (:func:`~lnn_core.model_io.save_model`).
+        ``saved`` as a ``.npz`` model file (:func:`~lnn_core.engine.model_io.save_model`).
     inputs : ndarray or list of ndarrays
         The data the predictions are for, in its original units: the
         forecaster's inputs, of shape (n_pairs, n_inputs), or the
@@ -157,7 +157,7 @@ def forecast_arrays(series, channel=0):
 
     Parameters
     ----------
-    series : lnn_core.generators.Series
+    series : lnn_core.data.generators.Series
         With ``values`` of shape (n_steps,) or (n_steps, n_channels) and,
         for NARMA-10, a ``target`` of shape (n_steps,).
     channel : int in [0, n_channels - 1], default 0
@@ -184,14 +184,14 @@ def table_arrays(table, target_column, input_columns, missing="drop", min_rows=5
 
     Parameters
     ----------
-    table : lnn_core.parsers.ForecastTable
+    table : lnn_core.data.parsers.ForecastTable
     target_column : str
         The column to forecast.
     input_columns : sequence of str
         Columns fed to the model; when it includes ``target_column`` the
         model can run closed-loop on it.
     missing : {"drop", "interpolate"}, default "drop"
-        What to do with missing cells (:func:`lnn_core.parsers.prepare_series`).
+        What to do with missing cells (:func:`lnn_core.data.parsers.prepare_series`).
     min_rows : int >= 1, default 50
         Fewest rows acceptable once missing cells are handled.
 
@@ -287,7 +287,7 @@ def fit_classifier(dataset, estimator_params, seed, train_fraction=TRAIN_FRACTIO
 
     Parameters
     ----------
-    dataset : lnn_core.parsers.SequenceDataset
+    dataset : lnn_core.data.parsers.SequenceDataset
         Sequences ``X`` (list of arrays of shape (length_i, n_channels)) and
         labels ``y`` of shape (n_series,); every class needs 2 sequences.
     estimator_params : mapping
@@ -336,7 +336,7 @@ def predicts_like(result, model_file):
     ----------
     result : Result
     model_file : ModelFile
-        From :func:`lnn_core.model_io.load_model_file`.
+        From :func:`lnn_core.engine.model_io.load_model_file`.
 
     Returns
     -------
@@ -382,7 +382,7 @@ def estimate_classifier_memory(dataset, estimator_params):
 
     Parameters
     ----------
-    dataset : lnn_core.parsers.SequenceDataset
+    dataset : lnn_core.data.parsers.SequenceDataset
     estimator_params : mapping
         As for :func:`fit_classifier`; ``n_units``, ``pooling``, ``n_points``,
         ``bidirectional`` and ``cell`` are used (with the classifier's defaults).

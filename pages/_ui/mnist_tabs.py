@@ -1,8 +1,8 @@
 """Widgets of the MNIST page: its sidebar, its data source, and one ``*_ui()`` per tab.
 
-Not a page (the router lists pages from ``pages.common.PAGES``):
+Not a page (the router lists pages from ``pages._ui.params.PAGES``):
 ``pages/mnist.py`` calls these top to bottom.  The numbers come from
-:mod:`lnn_core.digit_experiments`; the ``st.cache_*`` wrappers of its slow
+:mod:`lnn_core.lab.digit_experiments`; the ``st.cache_*`` wrappers of its slow
 calls live here, at the edge, keyed on small hashable values (``data_key``
 names the data, which is passed unhashed as ``_data``).
 """
@@ -13,18 +13,16 @@ from dataclasses import dataclass
 import streamlit as st
 
 import lnn_core
-from lnn_core import article, datasets
-from lnn_core import digit_experiments as experiments
-from lnn_core import story_figures as figs
-from lnn_core.model_io import save_model
-from pages.common import (
-    nearest_ridge,
-    apply_preset,
-    download_params_button,
-    guarded,
-    progress_callback,
-    style_figure,
-)
+from lnn_core.data import datasets
+from lnn_core.engine.model_io import save_model
+from lnn_core.figures import story as figs
+from lnn_core.lab import article
+from lnn_core.lab import digit_experiments as experiments
+from pages._ui.errors import guarded
+from pages._ui.params import apply_preset, nearest_ridge
+from pages._ui.presenter import style_figure
+from pages._ui.progress import progress_callback
+from pages._ui.runs import download_params_button
 
 try:  # a third-party component: if it cannot register, the page still works without it
     from streamlit_drawable_canvas import st_canvas
@@ -139,7 +137,7 @@ def data_ui():
     -------
     source : str
         A key of :data:`SOURCES`.
-    data : lnn_core.datasets.MnistData or None
+    data : lnn_core.data.datasets.MnistData or None
         ``None`` until there is data to use (no upload yet, MNIST not downloaded).
     """
     source = st.segmented_control("Data", list(SOURCES), format_func=SOURCES.get,

@@ -1,7 +1,7 @@
 """Shared controls: the ridge slider offers the tuned penalty, and a link restores it."""
 
-from lnn_core.article import TUNED
-from pages.common import RIDGE_OPTIONS, format_ridge
+from lnn_core.lab.article import TUNED
+from pages._ui.params import RIDGE_OPTIONS, format_ridge
 from tests.app.conftest import open_page
 
 

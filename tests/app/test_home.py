@@ -1,8 +1,7 @@
 """Home page, router and shared sidebar: renders, links, presenter mode, shared links."""
 
-import pytest
 
-from pages.common import available_pages
+from pages._ui.shell import available_pages
 
 
 def test_home_renders_with_diagram_and_tour(app_page, charts):

@@ -30,8 +30,13 @@ import psutil
 import pytest
 
 from tests.app.conftest import open_page
-from tests.browser.conftest import (CHROMIUM, CHROMIUM_ARGS, RUN_TIMEOUT_MS, start_server,
-                                    stop_server)
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RUN_TIMEOUT_MS,
+    start_server,
+    stop_server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -91,7 +91,7 @@ def test_training_again_replays_the_cached_run_cleanly(trained):
 
 def mnist_csv(n_images=300):
     """A labelled CSV of real MNIST digits (the offline sample): label, then 784 pixels."""
-    from lnn_core import datasets
+    from lnn_core.data import datasets
     sample = datasets.load_mnist("sample")
     pixels = np.rint(sample.X_train[:n_images].reshape(n_images, -1) * 255).astype(int)
     rows = np.column_stack([sample.y_train[:n_images], pixels])
@@ -111,7 +111,7 @@ def test_uploaded_csv_runs_the_article_ladder():
 
 
 def test_tuned_preset_sets_every_control():
-    from lnn_core.article import TUNED
+    from lnn_core.lab.article import TUNED
     at = open_page(PAGE)
     next(b for b in at.button if b.label == "Tuned preset").click().run()
     assert not at.exception and not at.error
@@ -149,6 +149,7 @@ def test_accuracy_curve_against_a_parameter():
 def test_a_run_over_the_memory_budget_is_refused_with_a_sentence(monkeypatch):
     """The resource guard: a tiny budget makes training refuse, with st.error, no exception."""
     from streamlit.testing.v1 import AppTest
+
     from tests.app.conftest import APP
     monkeypatch.setenv("LNN_LAB_MEMORY_BUDGET_MB", "1")
     at = AppTest.from_file(APP, default_timeout=120)

@@ -53,7 +53,9 @@ def helper_script():
     import streamlit as st
 
     import lnn_core
-    from pages.common import guarded, progress_callback, record_run
+    from pages._ui.errors import guarded
+    from pages._ui.progress import progress_callback
+    from pages._ui.runs import record_run
 
     callback, finish = progress_callback("Working")
     callback(5, 10)
@@ -86,5 +88,5 @@ def test_helpers_record_and_guard():
 @pytest.mark.parametrize("text,expected", [("0.5", 0.5), ("2", 2.0), ("-0.1", None),
                                            ("nan", None), ("abc", None)])
 def test_url_values_are_range_checked(text, expected):
-    from pages.common import _from_url
+    from pages._ui.params import _from_url
     assert _from_url("spectral_radius", text) == expected

@@ -4,7 +4,7 @@ import io
 
 import numpy as np
 
-from lnn_core.model_io import load_model_file
+from lnn_core.engine.model_io import load_model_file
 from tests.app.conftest import open_page
 
 PAGE = "pages/timeseries.py"

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from lnn_core import EchoStateClassifier
-from lnn_core.generators import mackey_glass
-from lnn_core.model_io import load_model
-from pages.common import PAGES
+from lnn_core.data.generators import mackey_glass
+from lnn_core.engine.model_io import load_model
+from pages._ui.shell import PAGES
 
 from .conftest import ARTIFACTS, RUN_TIMEOUT_MS
 

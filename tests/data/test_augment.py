@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lnn_core.augment import shift_augment
+from lnn_core.data.augment import shift_augment
 
 
 def test_shift_augment_moves_pixels_and_keeps_labels():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lnn_core import DataError
-from lnn_core.digits import preprocess_drawing, preprocess_drawing_8x8
+from lnn_core.data.digits import preprocess_drawing, preprocess_drawing_8x8
 
 SIDE = 280
 
@@ -103,7 +103,7 @@ def test_real_mnist_digits_survive_the_canvas_round_trip():
     """MNIST digits drawn large on a canvas come back as MNIST digits (the trusted reference)."""
     from PIL import Image
 
-    from lnn_core import datasets
+    from lnn_core.data import datasets
     images = datasets.load_mnist("sample").X_test[:40]
     for image in images:
         big = np.asarray(Image.fromarray((image * 255).astype(np.uint8)).resize(

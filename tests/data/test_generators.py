@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from lnn_core.generators import (
+from lnn_core.data.generators import (
     GENERATORS,
     Series,
     generate,

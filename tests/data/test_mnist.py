@@ -12,9 +12,9 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from lnn_core import mnist
+from lnn_core.data import mnist
+from lnn_core.data.mnist import download_mnist, load_digits_sequences, load_mnist
 from lnn_core.errors import DataError
-from lnn_core.mnist import download_mnist, load_digits_sequences, load_mnist
 
 N_TRAIN, N_TEST = 100, 20
 

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lnn_core.errors import DataError
-from lnn_core.parsers import (
+from lnn_core.data.parsers import (
     ParseLimits,
     SequenceDataset,
     combine_train_test,
@@ -20,6 +19,7 @@ from lnn_core.parsers import (
     read_bytes,
     split_dataset,
 )
+from lnn_core.errors import DataError
 
 TS_HEADER = (
     "# a comment\n"

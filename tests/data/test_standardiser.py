@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lnn_core import DataError
-from lnn_core.standardiser import Standardiser
+from lnn_core.data.standardiser import Standardiser
 
 
 @pytest.fixture

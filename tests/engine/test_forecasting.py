@@ -1,10 +1,9 @@
 """Time-series benchmarks with the regressor: Mackey-Glass and NARMA-10 (README numbers)."""
 
-import numpy as np
 import pytest
 
 from lnn_core import EchoStateRegressor, nrmse, valid_time
-from lnn_core.generators import mackey_glass, narma10
+from lnn_core.data.generators import mackey_glass, narma10
 
 WASHOUT = 100
 #: The configuration the README reports for Mackey-Glass.

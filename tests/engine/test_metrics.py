@@ -4,9 +4,15 @@ import numpy as np
 import pytest
 
 import lnn_core
-
-from lnn_core import (accuracy, confusion_matrix, echo_state_check, make_reservoir,
-                      memory_capacity, nrmse, valid_time)
+from lnn_core import (
+    accuracy,
+    confusion_matrix,
+    echo_state_check,
+    make_reservoir,
+    memory_capacity,
+    nrmse,
+    valid_time,
+)
 
 
 def test_accuracy_and_confusion_matrix():
@@ -64,8 +70,8 @@ def test_memory_capacity_needs_one_input():
 
 def test_state_swing_measures_how_far_the_input_moves_the_neurons():
     """ESN states swing tens of times more than LTC states at the same settings (the page says so)."""
-    from lnn_core import datasets
-    from lnn_core.metrics import state_swing
+    from lnn_core.data import datasets
+    from lnn_core.engine.metrics import state_swing
 
     u = datasets.generate("Mixed sines", 300).values
     swing = {cell: state_swing(lnn_core.run_states(lnn_core.make_reservoir(

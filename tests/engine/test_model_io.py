@@ -9,8 +9,14 @@ import pytest
 from sklearn.datasets import load_digits
 
 from lnn_core import DataError, EchoStateClassifier, EchoStateRegressor
-from lnn_core.model_io import FORMAT_VERSION, ModelFile, load_model, load_model_file, save_model
-from lnn_core.standardiser import Standardiser
+from lnn_core.data.standardiser import Standardiser
+from lnn_core.engine.model_io import (
+    FORMAT_VERSION,
+    ModelFile,
+    load_model,
+    load_model_file,
+    save_model,
+)
 
 CELLS = ("esn", "ltc", "cfc")
 CELL_OPTIONS = {"esn": None, "ltc": {"tau_range": (0.3, 4.0), "unfolds": 3}, "cfc": {"time": 0.7}}

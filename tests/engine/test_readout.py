@@ -5,7 +5,7 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from lnn_core import RidgeAccumulator, pinv_readout, ridge_solve
-from lnn_core.readout import dual_ridge
+from lnn_core.engine.readout import dual_ridge
 
 
 @pytest.mark.parametrize("ridge", [1e-6, 1e-2, 1.0, 30.0])

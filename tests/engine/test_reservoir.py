@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lnn_core import make_reservoir
-from lnn_core.reservoir import DENSE_EIG_LIMIT, unscaled_recurrent
+from lnn_core.engine.reservoir import DENSE_EIG_LIMIT, unscaled_recurrent
 
 
 @pytest.mark.parametrize("radius", [0.0, 0.5, 0.9, 1.3])

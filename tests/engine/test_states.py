@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lnn_core import DataError, collect_features, make_reservoir, run_states
-from lnn_core.states import n_features
+from lnn_core.engine.states import n_features
 
 
 def reference_states(res, u, x0=None):

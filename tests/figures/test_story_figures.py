@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lnn_core import story_figures as figs
+from lnn_core.figures import story as figs
 
 
 def test_digit_figure_shows_the_image_upright():

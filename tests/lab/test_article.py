@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
-from lnn_core.article import article_baseline, article_reservoir, article_stream, fix_ladder
+from lnn_core.lab.article import (
+    article_baseline,
+    article_reservoir,
+    article_stream,
+    fix_ladder,
+)
 
 
 def test_stream_is_the_articles_update_with_decayed_state_in_tanh():

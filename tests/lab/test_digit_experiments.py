@@ -10,10 +10,10 @@ from lnn_core import (
     guard,
     run_states,
 )
-from lnn_core import digit_experiments as experiments
-from lnn_core.datasets import load_digits_sequences
-from lnn_core.digits import preprocess_drawing, preprocess_drawing_8x8
-from lnn_core.model_io import save_model
+from lnn_core.data.datasets import load_digits_sequences
+from lnn_core.data.digits import preprocess_drawing, preprocess_drawing_8x8
+from lnn_core.engine.model_io import save_model
+from lnn_core.lab import digit_experiments as experiments
 
 KWARGS = (("n_units", 60), ("random_state", 3))
 

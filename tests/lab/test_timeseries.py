@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 
 from lnn_core import DataError, EchoStateClassifier, EchoStateRegressor, nrmse
-from lnn_core import timeseries as ts
-from lnn_core.generators import lorenz63, mackey_glass, narma10
+from lnn_core.data.generators import lorenz63, mackey_glass, narma10
+from lnn_core.data.parsers import SequenceDataset, parse_forecast_csv
+from lnn_core.data.standardiser import Standardiser
+from lnn_core.engine.model_io import ModelFile, load_model_file, save_model
 from lnn_core.guard import estimate_memory
-from lnn_core.model_io import ModelFile, load_model_file, save_model
-from lnn_core.parsers import SequenceDataset, parse_forecast_csv
-from lnn_core.standardiser import Standardiser
+from lnn_core.lab import timeseries as ts
 
-#: The page's defaults (pages.common.ReservoirParams) with 200 neurons, as estimator kwargs.
+#: The page's defaults (pages._ui.params.ReservoirParams) with 200 neurons, as estimator kwargs.
 PARAMS = {"n_units": 200, "spectral_radius": 0.9, "density": 0.1, "input_scaling": 0.5,
           "bias_scaling": 0.2, "leak_rate": 1.0, "ridge": 1e-4, "cell": "esn", "random_state": 0}
 

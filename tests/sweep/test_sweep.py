@@ -1,4 +1,4 @@
-"""lnn_core.sweep and lnn_core.sweep_figures: grids, shared work, cancelling, CLI, cluster."""
+"""lnn_core.sweep and lnn_core.figures.sweep: grids, shared work, cancelling, CLI, cluster."""
 
 import io
 import json
@@ -11,6 +11,12 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from lnn_core import DataError, make_reservoir, nrmse, sweep
+from lnn_core.figures.sweep import (
+    heatmap_figure,
+    line_figure,
+    report_figure,
+    sweep_figure,
+)
 from lnn_core.sweep import (
     PARAMETERS,
     RESULT_COLUMNS,
@@ -27,12 +33,6 @@ from lnn_core.sweep import (
     spaced,
     summarize,
     sweep_layout,
-)
-from lnn_core.sweep_figures import (
-    heatmap_figure,
-    line_figure,
-    report_figure,
-    sweep_figure,
 )
 
 HEADER = ",".join(RESULT_COLUMNS) + "\n"
@@ -177,8 +177,8 @@ def test_small_ridges_on_pooled_digits_features_match_sklearn(digits):
 
 def test_points_differing_in_ridge_share_one_reservoir_run(narma, monkeypatch):
     built = []
-    real = sweep.make_reservoir
-    monkeypatch.setattr(sweep, "make_reservoir",
+    real = sweep.run.make_reservoir
+    monkeypatch.setattr(sweep.run, "make_reservoir",
                         lambda *a, **k: built.append(k["spectral_radius"]) or real(*a, **k))
     points = grid_points({"spectral_radius": [0.5, 0.9], "ridge": [1e-6, 1e-3, 1.0]})
     result = run_sweep(narma, points, fixed={"n_units": 30}, seeds=[0, 1], n_jobs=1)

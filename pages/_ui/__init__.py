@@ -1,0 +1,40 @@
+"""Shared UI of Liquid Lab's pages: the only Streamlit code the pages share.
+
+Modules by concern: :mod:`.shell` (page table, shared sidebar, server tuning),
+:mod:`.params` (parameters, widgets, URL state), :mod:`.presenter` (presenter mode,
+figure style), :mod:`.errors` (``guarded``), :mod:`.runs` (run records, downloads),
+:mod:`.progress` (progress bars), :mod:`.mnist_tabs` (the MNIST page's tabs).
+
+API
+---
+``PAGES``, ``available_pages()``
+    The page table (path, title, icon, url_path) in menu order, and the rows
+    whose file exists; ``app.py`` routes over it and Home links to it.
+``ReservoirParams``
+    Frozen dataclass of the reservoir and readout parameters, with
+    ``.reservoir_kwargs()`` (for ``lnn_core.make_reservoir``) and
+    ``.estimator_kwargs()`` (for ``EchoStateClassifier`` / ``EchoStateRegressor``).
+``reservoir_controls(*, show=PARAM_NAMES, container=st.sidebar, key_prefix="")``
+    Widgets for the parameters in ``show``; returns a ``ReservoirParams``.
+    Values live in the URL query string (defaults omitted), so a link
+    reproduces the view; a bad URL value is ignored with a warning.
+``apply_preset(values)``
+    ``on_click`` callback that sets parameters (before the widgets exist).
+``cached_reservoir(params, n_inputs=1)``
+    ``lnn_core.make_reservoir`` cached at the edge (read-only arrays).
+``shared_sidebar()``, ``presenter_mode()``, ``figure_height()``, ``style_figure(fig)``
+    Presenter mode (sidebar toggle or URL flag ``presenter=1``): larger
+    fonts and figures, advanced controls folded.
+``guarded(hint=None)``
+    Context manager: bad input or any failure becomes an ``st.error`` sentence,
+    never a traceback.
+``record_run(kind, data, params, metrics, seconds, curves=None)``
+    Appends a run to ``st.session_state["runs"]`` for the Runs page.
+``progress_callback(label)``
+    ``(callback(done, total), finish())`` driving one ``st.progress`` bar.
+``download_params_button(params, file_name)``
+    A JSON download of parameters.
+``tune_server_process()``
+    Once per server process: BLAS on one thread, and a ``malloc`` that
+    returns freed memory (``app.py`` calls it).
+"""
