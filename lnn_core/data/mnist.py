@@ -42,6 +42,9 @@ from .mnist_files import (
 )
 from .parsers import read_bytes
 
+__all__ = ["DEFAULT_URL", "MNIST_SHA256", "MNIST_SIZE", "MnistData", "cache_dir_default",
+           "download_mnist", "load_digits_sequences", "load_mnist"]
+
 DEFAULT_URL = "https://storage.googleapis.com/tensorflow/keras-datasets/mnist.npz"
 #: Size in bytes of the file at :data:`DEFAULT_URL`.
 MNIST_SIZE = 11_490_434

@@ -6,94 +6,13 @@ pseudo-inverse; :mod:`.estimators` the scikit-learn estimators; :mod:`.metrics`
 accuracy, NRMSE, memory capacity, echo-state check; :mod:`.model_io` models as ``.npz``.
 """
 
-from .cells import (
-    CELL_DEFAULTS,
-    CellKernel,
-    cfc_step,
-    esn_step,
-    kernel_for,
-    ltc_effective_tau,
-    ltc_step,
-    make_cell_params,
-)
-from .estimators import EchoStateClassifier, EchoStateRegressor
-from .metrics import (
-    EchoStateCheck,
-    MemoryCapacity,
-    accuracy,
-    confusion_matrix,
-    echo_state_check,
-    memory_capacity,
-    nrmse,
-    state_swing,
-    valid_time,
-)
-from .model_io import (
-    FORMAT_VERSION,
-    MAX_MODEL_BYTES,
-    ModelFile,
-    load_model,
-    load_model_file,
-    save_model,
-)
-from .readout import RidgeAccumulator, dual_ridge, pinv_readout, ridge_solve
-from .reservoir import (
-    CELLS,
-    DENSE_EIG_LIMIT,
-    Reservoir,
-    make_reservoir,
-    unscaled_recurrent,
-)
-from .states import (
-    POOLINGS,
-    as_sequences,
-    collect_features,
-    default_chunk_size,
-    n_features,
-    run_states,
-    single_threaded_blas,
-)
+from . import cells, estimators, metrics, model_io, readout, reservoir, states
+from .cells import *  # noqa: F403  (each module's __all__ is its public face)
+from .estimators import *  # noqa: F403  (each module's __all__ is its public face)
+from .metrics import *  # noqa: F403  (each module's __all__ is its public face)
+from .model_io import *  # noqa: F403  (each module's __all__ is its public face)
+from .readout import *  # noqa: F403  (each module's __all__ is its public face)
+from .reservoir import *  # noqa: F403  (each module's __all__ is its public face)
+from .states import *  # noqa: F403  (each module's __all__ is its public face)
 
-__all__ = [
-    "Reservoir",
-    "make_reservoir",
-    "unscaled_recurrent",
-    "CELLS",
-    "DENSE_EIG_LIMIT",
-    "CellKernel",
-    "make_cell_params",
-    "kernel_for",
-    "esn_step",
-    "ltc_step",
-    "cfc_step",
-    "ltc_effective_tau",
-    "CELL_DEFAULTS",
-    "POOLINGS",
-    "collect_features",
-    "run_states",
-    "as_sequences",
-    "n_features",
-    "single_threaded_blas",
-    "default_chunk_size",
-    "RidgeAccumulator",
-    "ridge_solve",
-    "dual_ridge",
-    "pinv_readout",
-    "EchoStateClassifier",
-    "EchoStateRegressor",
-    "accuracy",
-    "confusion_matrix",
-    "nrmse",
-    "echo_state_check",
-    "EchoStateCheck",
-    "memory_capacity",
-    "MemoryCapacity",
-    "valid_time",
-    "state_swing",
-    "FORMAT_VERSION",
-    "MAX_MODEL_BYTES",
-    "ModelFile",
-    "load_model",
-    "load_model_file",
-    "save_model",
-]
+__all__ = [*cells.__all__, *estimators.__all__, *metrics.__all__, *model_io.__all__, *readout.__all__, *reservoir.__all__, *states.__all__]

@@ -6,39 +6,7 @@ reports.  ``lnn_core.figures.eigenvalue_figure`` and the other builders of :mod:
 are re-exported here.
 """
 
-from . import story, sweep
-from .basic import (
-    MAX_HEATMAP,
-    architecture_diagram,
-    circle_points,
-    curves_figure,
-    echo_state_figure,
-    eigenvalue_figure,
-    memory_capacity_figure,
-    pca_figure,
-    principal_components,
-    state_animation,
-    state_heatmap,
-    trajectories_figure,
-    weight_heatmap,
-    weight_histogram,
-)
+from . import basic, story, sweep
+from .basic import *  # noqa: F403  (the builders of .basic, as lnn_core.figures.X)
 
-__all__ = [
-    "story",
-    "sweep",
-    "MAX_HEATMAP",
-    "architecture_diagram",
-    "circle_points",
-    "curves_figure",
-    "echo_state_figure",
-    "eigenvalue_figure",
-    "memory_capacity_figure",
-    "pca_figure",
-    "principal_components",
-    "state_animation",
-    "state_heatmap",
-    "trajectories_figure",
-    "weight_heatmap",
-    "weight_histogram",
-]
+__all__ = ["basic", "story", "sweep", *basic.__all__]
