@@ -21,6 +21,7 @@ True
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.preprocessing import StandardScaler
 
 from ..errors import DataError
 
@@ -80,8 +81,11 @@ class Standardiser:
         Parameters
         ----------
         reference : array-like of shape (n_rows, n_channels)
-            The training part; finite, ``n_rows >= 1``.  A constant channel
-            (standard deviation 0) gets spread 1: it is only centred.
+            The training part; finite, ``n_rows >= 1``.  Statistics as
+            :class:`sklearn.preprocessing.StandardScaler` computes them: a channel
+            that is constant up to rounding (e.g. 0.1 in every row, whose computed
+            spread is 1e-17, not 0) gets spread 1, so it is only centred and a later
+            0.11 becomes 0.01, not 7e14.
 
         Returns
         -------
@@ -98,8 +102,8 @@ class Standardiser:
                             f"n_channels) with both >= 1, got shape {reference.shape}")
         if not np.isfinite(reference).all():
             raise DataError("the reference of a standardisation contains NaN or infinity")
-        spread = reference.std(axis=0)
-        return cls(reference.mean(axis=0), np.where(spread > 0, spread, 1.0))
+        scaler = StandardScaler().fit(reference)     # a (near-)constant channel gets scale 1
+        return cls(scaler.mean_, scaler.scale_)
 
     @classmethod
     def identity(cls, n_channels):

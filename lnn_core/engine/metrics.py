@@ -1,9 +1,10 @@
 """Scores and reservoir diagnostics, as pure functions."""
 
 import numpy as np
+import scipy.linalg
+import sklearn.metrics
 
-from .._validation import check_int
-from .readout import RidgeAccumulator
+from .._validation import check_choice, check_int, check_number
 from .states import run_states
 
 __all__ = ["accuracy", "confusion_matrix", "nrmse", "echo_state_check", "EchoStateCheck",
@@ -11,7 +12,7 @@ __all__ = ["accuracy", "confusion_matrix", "nrmse", "echo_state_check", "EchoSta
 
 
 def accuracy(y_true, y_pred):
-    """Fraction of equal labels.
+    """Fraction of equal labels (:func:`sklearn.metrics.accuracy_score`).
 
     Parameters
     ----------
@@ -21,11 +22,13 @@ def accuracy(y_true, y_pred):
     if y_true.shape != y_pred.shape or y_true.size == 0:
         raise ValueError(f"y_true and y_pred must be non-empty and of one shape, "
                          f"got {y_true.shape} and {y_pred.shape}")
-    return float(np.mean(y_true == y_pred))
+    return float(sklearn.metrics.accuracy_score(y_true, y_pred))
 
 
 def confusion_matrix(y_true, y_pred, labels=None):
     """Counts ``C[i, j]`` of samples of class ``labels[i]`` predicted as ``labels[j]``.
+
+    :func:`sklearn.metrics.confusion_matrix`, with the labels returned beside it.
 
     Returns
     -------
@@ -34,11 +37,8 @@ def confusion_matrix(y_true, y_pred, labels=None):
     """
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     labels = np.unique(np.concatenate([y_true, y_pred])) if labels is None else np.asarray(labels)
-    index = {label: i for i, label in enumerate(labels.tolist())}
-    matrix = np.zeros((len(labels), len(labels)), np.int64)
-    for t, p in zip(y_true.tolist(), y_pred.tolist()):
-        matrix[index[t], index[p]] += 1
-    return matrix, labels
+    matrix = sklearn.metrics.confusion_matrix(y_true, y_pred, labels=labels)
+    return matrix.astype(np.int64), labels
 
 
 def state_swing(states, washout=0):
@@ -65,40 +65,91 @@ def state_swing(states, washout=0):
     return float(np.median(states[washout:].std(axis=0)))
 
 
-def nrmse(y_true, y_pred):
-    """Root-mean-square error divided by the standard deviation of ``y_true``.
-
-    0 is perfect; 1 is no better than predicting the mean.  Multi-output
-    targets are flattened.
-    """
-    y_true = np.asarray(y_true, dtype=np.float64).ravel()
-    y_pred = np.asarray(y_pred, dtype=np.float64).ravel()
-    if y_true.shape != y_pred.shape or y_true.size < 2:
-        raise ValueError(f"nrmse needs two arrays of one shape with >= 2 values, got "
-                         f"{y_true.shape} and {y_pred.shape}")
-    spread = np.std(y_true)
-    if spread == 0:
-        raise ValueError("nrmse is undefined for a constant target (standard deviation 0)")
-    return float(np.sqrt(np.mean((y_true - y_pred) ** 2)) / spread)
+#: How :func:`nrmse` and :func:`valid_time` combine several output channels.
+MULTIOUTPUT = ("uniform_average", "raw_values", "pooled")
 
 
-def valid_time(y_true, y_pred, threshold=0.2):
-    """Steps a free-running prediction stays within ``threshold`` of the truth.
+def _channels(name, y_true, y_pred):
+    """Both arrays as float64 of shape (n_steps, n_channels), checked to match."""
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    if y_true.shape != y_pred.shape or y_true.ndim not in (1, 2) or len(y_true) < 2:
+        raise ValueError(f"{name} needs two arrays of one shape, (n_steps >= 2,) or "
+                         f"(n_steps >= 2, n_channels), got {y_true.shape} and {y_pred.shape}")
+    return y_true.reshape(len(y_true), -1), y_pred.reshape(len(y_pred), -1)
 
-    The error at each step is ``|y_pred - y_true| / std(y_true)``; the valid
-    time is the number of steps before it first exceeds ``threshold``.
+
+def _spread(name, y_true, pooled):
+    """Standard deviation of the truth: per channel, or of all values at once."""
+    spread = np.std(y_true) if pooled else np.std(y_true, axis=0)
+    if np.any(spread == 0):
+        raise ValueError(f"{name} is undefined for a constant target channel "
+                         "(standard deviation 0)")
+    return spread
+
+
+def nrmse(y_true, y_pred, *, multioutput="uniform_average"):
+    """Root-mean-square error divided by the standard deviation of the truth, per channel.
+
+    ``NRMSE_c = sqrt(mean_t (y_pred[t, c] - y_true[t, c])^2) / std_t(y_true[:, c])``:
+    0 is perfect; 1 is no better than predicting the channel's mean.
 
     Parameters
     ----------
-    y_true, y_pred : ndarray of shape (n_steps,) or (n_steps, n_outputs)
-    threshold : float
-        In units of the truth's standard deviation.
+    y_true, y_pred : array-like of shape (n_steps,) or (n_steps, n_channels)
+    multioutput : {"uniform_average", "raw_values", "pooled"}, default "uniform_average"
+        The mean of the channels' NRMSEs, each channel's NRMSE, or one NRMSE of all
+        values flattened together (one standard deviation for every channel: a channel
+        with a large offset then hides the errors of the others; only when asked).
+
+    Returns
+    -------
+    float, or ndarray of shape (n_channels,) for ``"raw_values"``
     """
-    y_true = np.asarray(y_true, dtype=np.float64).reshape(len(y_true), -1)
-    y_pred = np.asarray(y_pred, dtype=np.float64).reshape(len(y_pred), -1)
-    error = np.sqrt(np.mean((y_true - y_pred) ** 2, axis=1)) / np.std(y_true)
-    bad = np.nonzero(error > threshold)[0]
-    return int(bad[0]) if bad.size else len(error)
+    multioutput = check_choice("multioutput", multioutput, MULTIOUTPUT)
+    y_true, y_pred = _channels("nrmse", y_true, y_pred)
+    pooled = multioutput == "pooled"
+    rmse = np.sqrt(np.mean((y_true - y_pred) ** 2, axis=None if pooled else 0))
+    per_channel = rmse / _spread("nrmse", y_true, pooled)
+    if multioutput == "raw_values":
+        return per_channel
+    return float(np.mean(per_channel))
+
+
+def valid_time(y_true, y_pred, threshold=0.2, *, multioutput="uniform_average"):
+    """Steps a free-running prediction stays within ``threshold`` of the truth, per channel.
+
+    The error of channel ``c`` at step ``t`` is ``|y_pred[t, c] - y_true[t, c]| /
+    std(y_true[:, c])``; a channel's valid time is the number of steps before its
+    error first exceeds ``threshold``.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (n_steps,) or (n_steps, n_channels)
+    threshold : float
+        In units of each channel's standard deviation.
+    multioutput : {"uniform_average", "raw_values", "pooled"}, default "uniform_average"
+        The forecast's valid time (steps until any channel leaves its band: the
+        smallest channel's), each channel's, or the old pooled figure (root-mean-square
+        error over channels divided by one standard deviation of all values; only
+        when asked).
+
+    Returns
+    -------
+    int, or ndarray of shape (n_channels,) of int for ``"raw_values"``
+    """
+    multioutput = check_choice("multioutput", multioutput, MULTIOUTPUT)
+    y_true, y_pred = _channels("valid_time", y_true, y_pred)
+    if multioutput == "pooled":
+        error = np.sqrt(np.mean((y_true - y_pred) ** 2, axis=1, keepdims=True))
+        error = error / _spread("valid_time", y_true, pooled=True)
+    else:
+        error = np.abs(y_true - y_pred) / _spread("valid_time", y_true, pooled=False)
+    bad = error > threshold                                    # (n_steps, n_channels)
+    steps = np.where(bad.any(axis=0), bad.argmax(axis=0), len(error))
+    if multioutput == "raw_values":
+        return steps.astype(np.int64)
+    return int(steps.min())
 
 
 class EchoStateCheck:
@@ -164,27 +215,72 @@ class MemoryCapacity:
         self.total = float(curve.sum())
 
 
-def memory_capacity(reservoir, max_delay=None, n_steps=4000, washout=200, seed=0, ridge=1e-9):
+#: Delays reconstructed at once by :func:`memory_capacity` (bounds its memory).
+_DELAY_BLOCK = 256
+
+
+def _least_squares(z, ridge):
+    """``solve(T)``: coefficients of the readout of ``T`` from ``z``, float64.
+
+    ``ridge == 0``: least squares through one QR factorisation of ``z``, reused
+    for every block of targets; if ``z`` is rank-deficient (a pivot of ``R``
+    below ``eps * n_units`` of the largest: collinear neurons), the
+    minimum-norm solution of LAPACK's SVD-based ``gelsd`` instead.
+    ``ridge > 0``: the penalised normal equations.
+    """
+    if ridge > 0:
+        gram = z.T @ z + ridge * len(z) * np.eye(z.shape[1])
+        factor = scipy.linalg.cho_factor(gram)
+        return lambda targets: scipy.linalg.cho_solve(factor, z.T @ targets)
+    q, r = scipy.linalg.qr(z, mode="economic")
+    diagonal = np.abs(np.diag(r))
+    if diagonal.min() <= diagonal.max() * np.finfo(np.float64).eps * z.shape[1]:
+        return lambda targets: scipy.linalg.lstsq(z, targets, lapack_driver="gelsd")[0]
+    return lambda targets: scipy.linalg.solve_triangular(r, q.T @ targets)
+
+
+def _squared_correlation(a, b):
+    """Squared Pearson correlation of each column of ``a`` with the same column of ``b``
+    (0 where either is constant)."""
+    a, b = a - a.mean(axis=0), b - b.mean(axis=0)
+    denominator = np.sqrt((a * a).sum(axis=0) * (b * b).sum(axis=0))
+    numerator = (a * b).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = np.where(denominator > 0, numerator / denominator, 0.0)
+    return c * c
+
+
+def memory_capacity(reservoir, max_delay=None, n_steps=None, washout=200, seed=0, ridge=0.0):
     """Memory capacity of a one-input reservoir on i.i.d. uniform input.
 
     For each delay ``k`` a linear readout reconstructs ``u[t-k]`` from the state
     ``x[t]``; ``MC_k`` is the squared correlation of reconstruction and target
-    on held-out steps, ``MC = sum_k MC_k <= n_units``.
+    on held-out steps, ``MC = sum_k MC_k <= n_units`` (Jaeger 2001).  The readout
+    is a float64 least-squares fit on standardised states (each neuron centred
+    and divided by its spread on the training half), so the result does not
+    depend on the scale of the states: a near-linear reservoir driven with
+    input scaling 1e-4 has the capacity of the same reservoir at scaling 1.
 
     Parameters
     ----------
     reservoir : Reservoir
         With ``n_inputs == 1``.
     max_delay : int, optional
-        Largest delay (default ``2 * n_units``, at most 200).
-    n_steps : int
-        Length of the random input; the second half is held out for scoring.
+        Largest delay (default ``2 * n_units``: a reservoir cannot remember
+        more than ``n_units`` values, but near ``spectral_radius`` 1 its
+        memory spreads over more delays than that, and a shorter curve cuts it).
+    n_steps : int, optional
+        Length of the random input; after ``washout + max_delay`` steps, half
+        trains the readouts and half is held out for scoring.  Default:
+        ``washout + max_delay + 2 * max(2000, 5 * n_units)``, so that each
+        half has at least five samples per neuron.
     washout : int
         Initial steps dropped.
     seed : int
         Seed of the input, uniform in [-0.5, 0.5].
-    ridge : float
-        Tiny penalty for numerical safety.
+    ridge : float >= 0, default 0
+        Penalty on the standardised states (0: plain least squares, the
+        minimum-norm solution where states are collinear).
 
     Returns
     -------
@@ -192,24 +288,26 @@ def memory_capacity(reservoir, max_delay=None, n_steps=4000, washout=200, seed=0
     """
     if reservoir.n_inputs != 1:
         raise ValueError(f"memory capacity needs a one-input reservoir, got {reservoir.n_inputs} inputs")
-    max_delay = min(2 * reservoir.n_units, 200) if max_delay is None else max_delay
+    max_delay = 2 * reservoir.n_units if max_delay is None else max_delay
     max_delay = check_int("max_delay", max_delay, low=1)
+    washout = check_int("washout", washout, low=0)
+    if n_steps is None:
+        n_steps = washout + max_delay + 2 * max(2000, 5 * reservoir.n_units)
     n_steps = check_int("n_steps", n_steps, low=washout + 2 * max_delay + 20)
+    ridge = check_number("ridge", ridge, low=0.0)
     u = np.random.default_rng(seed).uniform(-0.5, 0.5, n_steps)
     states = run_states(reservoir, u).astype(np.float64)          # (n_steps, n_units)
     start = washout + max_delay
-    split = start + (n_steps - start) // 2
-    targets = np.stack([u[start - k:n_steps - k] for k in range(1, max_delay + 1)], axis=1)
-    x = states[start:]
-    n_train = split - start
-    acc = RidgeAccumulator(reservoir.n_units, max_delay)
-    acc.add(x[:n_train], targets[:n_train])
-    coef, intercept = acc.solve(ridge)
-    predicted = x[n_train:] @ coef + intercept
-    held = targets[n_train:]
+    n_train = (n_steps - start) // 2
+    x = states[start:]                                            # (n_steps - start, n_units)
+    mean, spread = x[:n_train].mean(axis=0), x[:n_train].std(axis=0)
+    z = (x - mean) / np.where(spread > 0, spread, 1.0)            # standardised states
+    solve = _least_squares(z[:n_train], ridge)
     curve = np.empty(max_delay)
-    for k in range(max_delay):
-        c = np.corrcoef(held[:, k], predicted[:, k])[0, 1]
-        curve[k] = 0.0 if not np.isfinite(c) else c * c
+    for first in range(0, max_delay, _DELAY_BLOCK):               # bounded memory per block
+        delays = np.arange(first + 1, min(first + _DELAY_BLOCK, max_delay) + 1)
+        targets = np.stack([u[start - k:n_steps - k] for k in delays], axis=1)
+        train = targets[:n_train]
+        predicted = z[n_train:] @ solve(train - train.mean(axis=0))
+        curve[delays - 1] = _squared_correlation(targets[n_train:], predicted)
     return MemoryCapacity(np.arange(1, max_delay + 1), curve)
-

@@ -1,6 +1,7 @@
 """Standardiser: statistics of the reference only, exact inverse, clear errors."""
 
 import numpy as np
+from sklearn.preprocessing import StandardScaler
 import pytest
 
 from lnn_core import DataError
@@ -97,3 +98,15 @@ def test_wrong_number_of_channels_is_a_data_error(reference):
 def test_identity_needs_a_positive_whole_number(n_channels):
     with pytest.raises(ValueError, match="n_channels must be a whole number >= 1"):
         Standardiser.identity(n_channels)
+
+
+def test_a_channel_constant_up_to_rounding_is_only_centred_as_in_sklearn():
+    # 0.1 in every row has a computed spread of ~1e-17, not 0: it used to divide by it,
+    # turning a later 0.11 into ~7e14
+    reference = np.column_stack([np.linspace(-1, 1, 50), np.full(50, 0.1)])
+    scaler = Standardiser.fit(reference)
+    sklearn_scaler = StandardScaler().fit(reference)
+    np.testing.assert_allclose(scaler.spread, sklearn_scaler.scale_)
+    np.testing.assert_allclose(scaler.mean, sklearn_scaler.mean_)
+    assert scaler.spread[1] == 1.0
+    assert scaler.transform(np.array([[0.0, 0.11]]))[0, 1] == pytest.approx(0.01)
