@@ -13,6 +13,8 @@ classroom relies on:
   shows the cookie is what routes it;
 * the frontend bundle comes from nginx (byte for byte the installed Streamlit's
   file, with a year-long cache and no replica header);
+* Debian's Chromium opens the app through the proxy: the home page draws, its
+  websocket goes through nginx and every ``/static/`` file it loads is nginx's;
 * when a replica dies its visitors get the other one instead of an error;
 * stopping ``serve.py`` (SIGTERM, as Ctrl-C) leaves no process, port or folder.
 
@@ -38,6 +40,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, RUN_TIMEOUT_MS
 
 pytestmark = pytest.mark.proxy
 
@@ -216,6 +220,31 @@ def test_the_frontend_bundle_comes_from_nginx_with_long_caching(deployment):
     bundle = get(deployment, "/" + scripts[0])
     assert bundle.headers["Content-Type"] == "text/javascript"
     assert bundle.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.browser
+def test_a_browser_gets_the_app_through_the_proxy(deployment):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is missing")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(RUN_TIMEOUT_MS)
+            sockets, responses = [], []
+            page.on("websocket", lambda websocket: sockets.append(websocket.url))
+            page.on("response", responses.append)
+            page.goto(deployment.url + "/")
+            page.get_by_role("heading", name="Liquid Lab").wait_for()
+            static = [response.headers.get("x-lab-static") for response in responses
+                      if "/static/" in response.url]
+            cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
+        finally:
+            browser.close()
+    assert sockets == [deployment.url.replace("http://", "ws://") + "/_stcore/stream"]
+    assert len(static) >= 10 and set(static) == {"nginx"}
+    assert cookies["lab_replica"]["value"] in REPLICAS and cookies["lab_replica"]["httpOnly"]
 
 
 def test_a_dead_replicas_visitors_get_the_other_one(deployment):
