@@ -234,7 +234,7 @@ def test_a_browser_gets_the_app_through_the_proxy(deployment):
             page.set_default_timeout(RUN_TIMEOUT_MS)
             sockets, responses = [], []
             page.on("websocket", lambda websocket: sockets.append(websocket.url))
-            page.on("response", responses.append)
+            page.on("response", lambda response: responses.append(response))
             page.goto(deployment.url + "/")
             page.get_by_role("heading", name="Liquid Lab").wait_for()
             static = [response.headers.get("x-lab-static") for response in responses
