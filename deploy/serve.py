@@ -20,6 +20,7 @@ and, with ``--state-file``, written as JSON for scripts (a load test, say)::
 
 import argparse
 import grp
+import gzip
 import json
 import os
 import pwd
@@ -47,6 +48,8 @@ STARTUP_TIMEOUT = 120
 STOP_TIMEOUT = 10
 #: Streamlit's own allowance for the multipart framing of an upload (MB).
 MULTIPART_ALLOWANCE_MB = 1
+#: Bundle files compressed once at start (nginx's gzip_static sends the ``.gz``).
+COMPRESSED_SUFFIXES = (".js", ".css", ".json", ".svg")
 
 
 def parse_args(argv=None):
@@ -189,7 +192,9 @@ def prepare_run_dir():
     """A fresh temporary folder nginx's workers can read, with a copy of Streamlit's frontend.
 
     The copy lets the workers, which drop root, serve the bundle even where the
-    Python installation is not readable to them (under ``/root``, say).
+    Python installation is not readable to them (under ``/root``, say).  Its text
+    files are gzipped once here (23 MB of JavaScript and CSS become 7 MB, in about
+    a second), so nginx never compresses them per request.
     """
     run_dir = Path(tempfile.mkdtemp(prefix="liquid-lab-proxy-"))
     run_dir.chmod(0o755)
@@ -198,6 +203,10 @@ def prepare_run_dir():
     source = Path(streamlit.__file__).parent / "static"
     shutil.copytree(source / "static", static_dir / "static")
     shutil.copy2(source / "favicon.png", static_dir / "favicon.png")
+    for path in (static_dir / "static").rglob("*"):
+        if path.suffix in COMPRESSED_SUFFIXES:
+            path.with_name(path.name + ".gz").write_bytes(
+                gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
     return run_dir, static_dir
 
 

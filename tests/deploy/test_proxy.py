@@ -219,6 +219,7 @@ def test_the_frontend_bundle_comes_from_nginx_with_long_caching(deployment):
         assert "lab_replica" not in answer.headers.get("Set-Cookie", ""), path
     bundle = get(deployment, "/" + scripts[0])
     assert bundle.headers["Content-Type"] == "text/javascript"
+    assert bundle.headers["Content-Encoding"] == "gzip"     # requests asks for it; content above is unzipped
     assert bundle.headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
