@@ -21,6 +21,7 @@ and, with ``--state-file``, written as JSON for scripts (a load test, say)::
 import argparse
 import grp
 import gzip
+import importlib.util
 import json
 import os
 import pwd
@@ -29,13 +30,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tomllib
 import urllib.request
 from pathlib import Path
-
-import streamlit
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
@@ -188,37 +186,44 @@ def worker_user_line():
     return f"user nobody {grp.getgrgid(nobody.pw_gid).gr_name};"
 
 
-def prepare_run_dir():
-    """A fresh temporary folder nginx's workers can read, with a copy of Streamlit's frontend.
+def copy_frontend(run_dir):
+    """Copy Streamlit's frontend into ``run_dir/static``, for nginx's workers; that folder.
 
     The copy lets the workers, which drop root, serve the bundle even where the
     Python installation is not readable to them (under ``/root``, say).  Its text
     files are gzipped once here (23 MB of JavaScript and CSS become 7 MB, in about
     a second), so nginx never compresses them per request.
     """
-    run_dir = Path(tempfile.mkdtemp(prefix="liquid-lab-proxy-"))
-    run_dir.chmod(0o755)
-    (run_dir / "temp").mkdir()
     static_dir = run_dir / "static"
-    source = Path(streamlit.__file__).parent / "static"
+    source = Path(importlib.util.find_spec("streamlit").origin).parent / "static"   # not imported: slow
     shutil.copytree(source / "static", static_dir / "static")
     shutil.copy2(source / "favicon.png", static_dir / "favicon.png")
     for path in (static_dir / "static").rglob("*"):
         if path.suffix in COMPRESSED_SUFFIXES:
             path.with_name(path.name + ".gz").write_bytes(
                 gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
-    return run_dir, static_dir
+    return static_dir
+
+
+def interrupt(signum, frame):
+    """SIGTERM handler: stop as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 def serve(args, nginx):
-    """Start the replicas and nginx, then wait for Ctrl-C, SIGTERM or nginx's exit."""
-    stop_requested = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop_requested.set())
-    run_dir, static_dir = prepare_run_dir()
+    """Start the replicas and nginx, then wait for Ctrl-C, SIGTERM or nginx's exit.
+
+    Ctrl-C and SIGTERM both raise ``KeyboardInterrupt``, at start-up too; once
+    stopping has begun they are ignored, so a second Ctrl-C cannot cut it short.
+    """
+    signal.signal(signal.SIGTERM, interrupt)
+    run_dir = Path(tempfile.mkdtemp(prefix="liquid-lab-proxy-"))
+    run_dir.chmod(0o755)                     # nginx's workers (not root) read and write below
+    (run_dir / "temp").mkdir()
     replica_ports = list(range(args.first_replica_port, args.first_replica_port + args.replicas))
     replicas, proxy = [], None
     try:
+        static_dir = copy_frontend(run_dir)
         for index, port in enumerate(replica_ports):
             replicas.append(start([sys.executable, "-m", "streamlit", "run", "app.py",
                                    "--server.port", str(port), "--server.headless", "true",
@@ -244,16 +249,19 @@ def serve(args, nginx):
         print(f"Liquid Lab: {url} (nginx pid {proxy.pid}; replicas "
               + ", ".join(f"{r['name']} pid {r['pid']} on {r['url']}" for r in state["replicas"])
               + "). Ctrl-C stops everything.", flush=True)
-        while not stop_requested.wait(0.5):
-            if proxy.poll() is not None:
-                raise RuntimeError(f"nginx exited with code {proxy.returncode}; the end of its log:\n"
-                                   + (run_dir / "error.log").read_text(errors="replace")[-2000:])
+        proxy.wait()
+        raise RuntimeError(f"nginx exited with code {proxy.returncode}; the end of its log:\n"
+                           + (run_dir / "error.log").read_text(errors="replace")[-2000:])
+    except KeyboardInterrupt:
+        pass                                 # the usual way to stop
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, signal.SIG_IGN)
         stop(([proxy] if proxy else []) + replicas)
         if args.state_file:
             args.state_file.unlink(missing_ok=True)
         shutil.rmtree(run_dir, ignore_errors=True)
-    print(f"Stopped nginx and {len(replicas)} replica(s).", flush=True)
+    print("Liquid Lab stopped: nginx and the replicas have exited.", flush=True)
 
 
 def main(argv=None):
