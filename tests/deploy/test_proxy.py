@@ -12,7 +12,7 @@ classroom relies on:
   replica's cookie is refused by Streamlit (no such session there), which
   shows the cookie is what routes it;
 * the frontend bundle comes from nginx (byte for byte the installed Streamlit's
-  file, with a year-long cache and no replica header);
+  file, gzipped, with a year-long cache and no replica header);
 * Debian's Chromium opens the app through the proxy: the home page draws, its
   websocket goes through nginx and every ``/static/`` file it loads is nginx's;
 * when a replica dies its visitors get the other one instead of an error;
@@ -66,7 +66,6 @@ class Deployment:
     process: subprocess.Popen
     state: dict
     state_file: Path
-    log: Path
 
     @property
     def url(self):
@@ -115,7 +114,7 @@ def deployment(tmp_path_factory):
                         f"(exit code {process.returncode}); its output:\n"
                         f"{log_path.read_text(errors='replace')}", pytrace=False)
         time.sleep(0.2)
-    running = Deployment(process, json.loads(state_file.read_text()), state_file, log_path)
+    running = Deployment(process, json.loads(state_file.read_text()), state_file)
     yield running
     running.stop()
 
