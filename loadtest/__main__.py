@@ -19,33 +19,26 @@ imports (``--no-warmup`` to include them).  The load average is read at the
 start, because other work on the machine changes every number.
 """
 
-from locust import events  # first: Locust patches the standard library for gevent on import
-
 import argparse
 import itertools
 import json
 import os
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import gevent
 import psutil
+from locust import events
 from locust.env import Environment
 
 from loadtest import locustfile
 from loadtest.client import StreamlitClient
+from loadtest.server import HEALTH_TIMEOUT, healthy, start_server, stop_server
 
-ROOT = Path(__file__).resolve().parent.parent
 #: Seconds between health checks and between memory samples.
 SAMPLE_EVERY = 0.5
-#: Seconds a health check may take before it counts as lost.
-HEALTH_TIMEOUT = 10
-#: Seconds a started server may take to answer its first health check.
-STARTUP_TIMEOUT = 60
 #: Seconds allowed after --duration for the users to stop and the last checks to end.
 STOP_GRACE = 15
 
@@ -101,44 +94,6 @@ def parse_args(argv=None):
 
 
 # ----------------------------------------------------------------------------- the server
-
-def healthy(url, timeout=2):
-    """Whether ``/_stcore/health`` answers 200 within ``timeout`` seconds."""
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as answer:
-            return answer.status == 200
-    except OSError:
-        return False
-
-
-def start_server(port, log_path):
-    """``streamlit run app.py`` on 127.0.0.1:``port`` in its own process group; wait until healthy."""
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    url, start = f"http://127.0.0.1:{port}", time.perf_counter()
-    while not healthy(url):
-        if process.poll() is not None or time.perf_counter() - start > STARTUP_TIMEOUT:
-            stop_server(process)
-            raise SystemExit(f"streamlit run app.py on port {port} did not answer its health "
-                             f"check within {STARTUP_TIMEOUT} s; see {log_path}")
-        time.sleep(0.2)
-    return process
-
-
-def stop_server(process):
-    """Terminate the server's process group; kill it if it is still there 10 s later."""
-    if process.poll() is None:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait(timeout=10)
-
 
 def server_process(url, pid=None):
     """The server's ``psutil.Process``: ``pid``, else the process listening on the URL's port."""
@@ -203,7 +158,7 @@ class Monitor:
         moments = [self.start_time, *answers, self.end_time]
         return {"health_checks": len(self.probes), "health_answered": len(answers),
                 "health_lost": len(self.probes) - len(answers),
-                "longest_health_silence_s": max(b - a for a, b in zip(moments, moments[1:])),
+                "longest_health_silence_s": max(b - a for a, b in itertools.pairwise(moments)),
                 "rss_start_mb": self.rss[0] if self.rss else None,
                 "rss_peak_mb": max(self.rss) if self.rss else None,
                 "rss_end_mb": self.rss[-1] if self.rss else None}
@@ -218,12 +173,14 @@ def run(args):
     locustfile.Student.train_fraction = args.train_fraction
     locustfile.Student.seed = args.seed
     locustfile.Student._numbers = itertools.count()
-    samples = {}
+    samples, per_student = {}, {}
 
-    def record(name, response_time, exception, **_):
+    def record(name, response_time, exception, context=None, **_):
         samples.setdefault(name, {"ok": [], "failed": 0, "errors": []})
         if exception is None:
             samples[name]["ok"].append(response_time / 1000)
+            done = per_student.setdefault(str((context or {}).get("student")), {})
+            done[name] = done.get(name, 0) + 1
         else:
             samples[name]["failed"] += 1
             samples[name]["errors"].append(str(exception)[:300])
@@ -264,7 +221,7 @@ def run(args):
             "errors": sum(i["failed"] for i in interactions.values()),
             "server_cpu_s": cpu_seconds,
             "server_cpu_s_per_interaction": cpu_seconds / work if work else None,
-            "interactions": interactions, **monitor.summary()}
+            "interactions": interactions, "per_student": per_student, **monitor.summary()}
 
 
 def fmt(value):
@@ -278,16 +235,16 @@ def table(result):
     move = result["interactions"].get(f"{page}: slider move", {})
     load = result["interactions"].get(f"{page}: page load", {})
     lines = [
-        "| page | users | load avg (1 min) | moves | move p50 | p95 | max | first load p50 "
+        ("| page | users | load avg (1 min) | moves | move p50 | p95 | max | first load p50 "
         "| errors | longest health silence | lost checks | RSS start/peak/end MiB "
-        "| server CPU-s | CPU-s per interaction |",
+        "| server CPU-s | CPU-s per interaction |"),
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
-        f"| {page} | {result['users']} | {result['load_average_at_start'][0]:.2f} "
+        (f"| {page} | {result['users']} | {result['load_average_at_start'][0]:.2f} "
         f"| {result['moves']} | {fmt(move.get('p50_s'))} | {fmt(move.get('p95_s'))} "
         f"| {fmt(move.get('max_s'))} | {fmt(load.get('p50_s'))} | {result['errors']} "
         f"| {result['longest_health_silence_s']:.1f} | {result['health_lost']} "
         f"| {result['rss_start_mb']:.0f}/{result['rss_peak_mb']:.0f}/{result['rss_end_mb']:.0f} "
-        f"| {result['server_cpu_s']:.1f} | {fmt(result['server_cpu_s_per_interaction'])} |",
+        f"| {result['server_cpu_s']:.1f} | {fmt(result['server_cpu_s_per_interaction'])} |"),
         "",
         "| interaction | done | failed | p50 s | p95 s | max s |",
         "|---|---|---|---|---|---|",

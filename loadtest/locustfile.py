@@ -8,9 +8,10 @@ open the MNIST page in a second tab, on its default data (the built-in 8×8
 digits), and press **Train** after each move, with a "Number of neurons" from
 :data:`TRAIN_UNITS`.  Every interaction is reported with
 ``events.request.fire`` under a name such as ``"reservoir: slider move"``,
-``"reservoir: page load"`` or ``"mnist: train"``, so Locust's statistics (and
-``python -m loadtest``) give its p50/p95/max; the time is from sending the
-rerun to the server's ``script_finished``.
+``"reservoir: page load"`` or ``"mnist: train"`` (its ``context`` names the
+student's number), so Locust's statistics (and ``python -m loadtest``) give
+its p50/p95/max; the time is from sending the rerun to the server's
+``script_finished``.
 
 A move counts as a failure if the server's answer does not show the new value
 (the slider and the "Spectral radius" metric): the load must do real work.
@@ -73,7 +74,7 @@ class Student(User):
             raise ValueError(f"page must be one of {PAGES}, got {self.page!r}")
         if not 0 <= self.train_fraction <= 1:
             raise ValueError(f"train_fraction must be in [0, 1], got {self.train_fraction}")
-        number = next(Student._numbers)
+        self.number = number = next(Student._numbers)
         self.rng = random.Random(self.seed * 100_003 + number)
         # students 0, 1, 2 … train when the running count of trainers steps up: an exact share
         self.trains = int((number + 1) * self.train_fraction) > int(number * self.train_fraction)
@@ -98,12 +99,12 @@ class Student(User):
         except Exception as err:  # noqa: BLE001 - any failure is one failed request, never a crash
             self.environment.events.request.fire(
                 request_type="WS", name=name, response_time=1000 * (time.perf_counter() - start),
-                response_length=0, exception=err, context={})
+                response_length=0, exception=err, context={"student": self.number})
             return None
         self.environment.events.request.fire(
             request_type="WS", name=name, response_time=1000 * run.seconds,
             response_length=run.n_bytes, exception=AssertionError(problem) if problem else None,
-            context={})
+            context={"student": self.number})
         return None if problem else run
 
     def _open(self):
