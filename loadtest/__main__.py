@@ -23,6 +23,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -193,6 +194,7 @@ def run(args):
     load_average = os.getloadavg()
     monitor.start()
     cpu_start = sum(process.cpu_times()[:2])
+    own_start = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     runner.start(args.users, spawn_rate=args.users / args.ramp if args.ramp else args.users)
     stopper = gevent.spawn_later(args.duration, runner.quit)
@@ -202,6 +204,8 @@ def run(args):
         runner.quit()
     seconds = time.perf_counter() - start
     cpu_seconds = sum(process.cpu_times()[:2]) - cpu_start
+    own_end = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = (own_end.ru_utime + own_end.ru_stime) - (own_start.ru_utime + own_start.ru_stime)
     monitor.stop()
     environment.events.request.remove_listener(record)
 
@@ -219,7 +223,7 @@ def run(args):
             "duration_s": seconds, "load_average_at_start": load_average,
             "url": args.url, "moves": moves,
             "errors": sum(i["failed"] for i in interactions.values()),
-            "server_cpu_s": cpu_seconds,
+            "server_cpu_s": cpu_seconds, "client_cpu_s": client_cpu,
             "server_cpu_s_per_interaction": cpu_seconds / work if work else None,
             "interactions": interactions, "per_student": per_student, **monitor.summary()}
 

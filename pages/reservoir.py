@@ -5,7 +5,14 @@ import streamlit as st
 
 import lnn_core
 from lnn_core import figures, generators
-from pages.common import route_through_app, cached_reservoir, guarded, reservoir_controls, style_figure
+from pages.common import (
+    cached_reservoir,
+    guarded,
+    presenter_mode,
+    reservoir_controls,
+    route_through_app,
+    style_figure,
+)
 
 route_through_app()
 
@@ -19,6 +26,24 @@ def echo_state_distance(params):
     reservoir = cached_reservoir(params)
     inputs = generators.mixed_sines(CHECK_STEPS, seed=0).values
     return lnn_core.echo_state_check(reservoir, inputs, seed=params.seed).distance
+
+
+@st.cache_resource(max_entries=32, ttl="1h", show_spinner=False)
+def styled_figures(params, presenter):
+    """The page's four figures, built and styled once per parameter set for every session.
+
+    Building and styling them was most of a slider move's server time (0.2 of
+    0.42 CPU-s); a class moving the same sliders asks for the same few sets.
+    ``presenter`` is part of the key because :func:`style_figure` reads it.
+    Shared, not copied: ``st.plotly_chart`` only reads a figure (``to_dict``),
+    and ``st.cache_data`` would re-validate every figure on unpickling.
+    """
+    reservoir = cached_reservoir(params)
+    return tuple(style_figure(fig) for fig in (
+        figures.eigenvalue_figure(reservoir.eigenvalues, reservoir.spectral_radius),
+        figures.echo_state_figure(echo_state_distance(params)),
+        figures.weight_heatmap(reservoir.W),
+        figures.weight_histogram(reservoir.W)))
 
 
 st.title("Reservoir")
@@ -48,11 +73,10 @@ with guarded("Try fewer neurons or a larger density."):
                            "input, two runs from different random starts are closer than "
                            "1/1000 of their initial distance.")
 
+    spectrum, echo, heatmap, histogram = styled_figures(params, presenter_mode())
     left, right = st.columns(2)
-    left.plotly_chart(style_figure(figures.eigenvalue_figure(reservoir.eigenvalues,
-                                                             reservoir.spectral_radius)),
-                      width="stretch")
-    right.plotly_chart(style_figure(figures.echo_state_figure(distance)), width="stretch")
+    left.plotly_chart(spectrum, width="stretch")
+    right.plotly_chart(echo, width="stretch")
     if fades:
         right.success("The two runs converge: the state depends on the input, not the start.")
     else:
@@ -60,8 +84,8 @@ with guarded("Try fewer neurons or a larger density."):
                       "Lower the spectral radius or raise the input scaling.")
 
     left, right = st.columns(2)
-    left.plotly_chart(style_figure(figures.weight_heatmap(reservoir.W)), width="stretch")
-    right.plotly_chart(style_figure(figures.weight_histogram(reservoir.W)), width="stretch")
+    left.plotly_chart(heatmap, width="stretch")
+    right.plotly_chart(histogram, width="stretch")
     if reservoir.n_units > figures.MAX_HEATMAP:
         left.caption(f"The heatmap shows the top-left {figures.MAX_HEATMAP}×"
                      f"{figures.MAX_HEATMAP} sub-block (the first {figures.MAX_HEATMAP} "
