@@ -36,7 +36,7 @@ from locust.env import Environment
 
 from loadtest import locustfile
 from loadtest.client import StreamlitClient
-from loadtest.server import HEALTH_TIMEOUT, healthy, start_server, stop_server
+from loadtest.server import HEALTH_TIMEOUT, ROOT, healthy, start_server, stop_server
 
 #: Seconds between health checks and between memory samples.
 SAMPLE_EVERY = 0.5
@@ -75,6 +75,12 @@ def parse_args(argv=None):
                         help="Start `streamlit run app.py` on --port and stop it at the end.")
     parser.add_argument("--port", type=int, default=8501,
                         help="Port of the started server (with --start-server).")
+    parser.add_argument("--app-dir", default=None,
+                        help="With --start-server: folder of the app.py to run (default: this "
+                             "checkout), e.g. an exported older commit to compare.")
+    parser.add_argument("--streamlit-option", action="append", default=[], metavar="NAME=VALUE",
+                        help="With --start-server: a `streamlit run` option, e.g. "
+                             "runner.postScriptGC=false (repeatable).")
     parser.add_argument("--no-warmup", action="store_true",
                         help="Skip the warm-up visit before the students arrive.")
     parser.add_argument("--json", default=None, help="Also write the results to this JSON file.")
@@ -220,6 +226,7 @@ def run(args):
     moves = interactions.get(f"{page}: slider move", {}).get("done", 0)
     work = sum(i["done"] for i in interactions.values())
     return {"users": args.users, "page": page, "train_fraction": args.train_fraction,
+            "app_dir": str(args.app_dir or ROOT), "streamlit_options": args.streamlit_option,
             "duration_s": seconds, "load_average_at_start": load_average,
             "url": args.url, "moves": moves,
             "errors": sum(i["failed"] for i in interactions.values()),
@@ -264,7 +271,7 @@ def main(argv=None):
     server = None
     if args.start_server:
         log = Path(os.environ.get("TMPDIR", "/tmp")) / f"loadtest-server-{args.port}.log"
-        server = start_server(args.port, log)
+        server = start_server(args.port, log, args.app_dir or ROOT, args.streamlit_option)
         args.server_pid = server.pid
     try:
         if not healthy(args.url):

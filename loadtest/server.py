@@ -23,13 +23,34 @@ def healthy(url, timeout=2):
         return False
 
 
-def start_server(port, log_path):
-    """``streamlit run app.py`` on 127.0.0.1:``port`` in its own process group; wait until healthy."""
+def start_server(port, log_path, app_dir=ROOT, options=()):
+    """``streamlit run app.py`` on 127.0.0.1:``port`` in its own process group; wait until healthy.
+
+    Parameters
+    ----------
+    port : int
+    log_path : path
+        Where the server's output goes.
+    app_dir : path, default this repository
+        Folder holding ``app.py`` (another checkout, to compare two versions).
+    options : sequence of str
+        More ``streamlit run`` options as ``NAME=VALUE``, e.g. ``runner.postScriptGC=false``.
+    """
+    app_dir = Path(app_dir)
+    if not (app_dir / "app.py").is_file():
+        raise SystemExit(f"{app_dir} has no app.py: give the folder of Liquid Lab's app.py")
+    extra = []
+    for option in options:
+        name, equals, value = option.partition("=")
+        if not equals or not name:
+            raise SystemExit(f"--streamlit-option {option!r} must look like NAME=VALUE, "
+                             "e.g. runner.postScriptGC=false")
+        extra += [f"--{name}", value]
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra]
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        process = subprocess.Popen(command, cwd=app_dir, stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     url, start = f"http://127.0.0.1:{port}", time.perf_counter()
     while not healthy(url):
