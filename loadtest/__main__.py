@@ -56,6 +56,7 @@ def percentile(values, q):
 
 
 def parse_args(argv=None):
+    """Command-line options, checked: a value out of range stops with one sentence."""
     parser = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=10, help="Simulated students (1-200).")
     parser.add_argument("--duration", type=float, default=60,
@@ -69,6 +70,9 @@ def parse_args(argv=None):
     parser.add_argument("--ramp", type=float, default=5.0,
                         help="Seconds over which the students arrive (default 5).")
     parser.add_argument("--seed", type=int, default=0, help="Seed of the students' choices.")
+    parser.add_argument("--slider-values", type=int, default=13,
+                        help="Distinct spectral radii from 0.3 to 1.5 the students pick from "
+                             f"(2-{locustfile.MAX_VALUES}; default 13: 0.3, 0.4, …, 1.5).")
     parser.add_argument("--server-pid", type=int, default=None,
                         help="PID of the server (default: the process listening on the port).")
     parser.add_argument("--start-server", action="store_true",
@@ -91,6 +95,9 @@ def parse_args(argv=None):
         parser.error(f"--duration must be from 5 to 3600 seconds, got {args.duration:g}")
     if not 0 <= args.train_fraction <= 1:
         parser.error(f"--train-fraction must be from 0 to 1, got {args.train_fraction:g}")
+    if not 2 <= args.slider_values <= locustfile.MAX_VALUES:
+        parser.error(f"--slider-values must be from 2 to {locustfile.MAX_VALUES}, "
+                     f"got {args.slider_values}")
     if args.ramp < 0:
         parser.error(f"--ramp must be 0 or more seconds, got {args.ramp:g}")
     if args.url is None and not args.start_server:
@@ -179,6 +186,7 @@ def run(args):
     locustfile.Student.page = args.page
     locustfile.Student.train_fraction = args.train_fraction
     locustfile.Student.seed = args.seed
+    locustfile.Student.slider_values = args.slider_values
     locustfile.Student._numbers = itertools.count()
     samples, per_student = {}, {}
 
@@ -226,6 +234,7 @@ def run(args):
     moves = interactions.get(f"{page}: slider move", {}).get("done", 0)
     work = sum(i["done"] for i in interactions.values())
     return {"users": args.users, "page": page, "train_fraction": args.train_fraction,
+            "slider_values": args.slider_values,
             "app_dir": str(args.app_dir or ROOT), "streamlit_options": args.streamlit_option,
             "duration_s": seconds, "load_average_at_start": load_average,
             "url": args.url, "moves": moves,

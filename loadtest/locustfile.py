@@ -33,8 +33,23 @@ from locust import User, between, events, task
 
 from loadtest.client import StreamlitClient
 
-#: The slider values students pick from: 13 values 0.3, 0.4, …, 1.5.
-SPECTRAL_RADII = tuple(round(0.3 + 0.1 * i, 1) for i in range(13))
+#: Most distinct slider values (0.01 apart from 0.3 to 1.5, the slider's own step).
+MAX_VALUES = 121
+
+
+def spectral_radii(n_values=13):
+    """``n_values`` evenly spaced slider values from 0.3 to 1.5, on the slider's 0.01 grid.
+
+    The default 13 are 0.3, 0.4, …, 1.5; 121 is every value the slider offers
+    there (few repeats: most moves are new work for the server).
+    """
+    if not 2 <= n_values <= MAX_VALUES:
+        raise ValueError(f"n_values must be from 2 to {MAX_VALUES}, got {n_values}")
+    return tuple(sorted({round(0.3 + 1.2 * i / (n_values - 1), 2) for i in range(n_values)}))
+
+
+#: The slider values students pick from by default: 0.3, 0.4, …, 1.5.
+SPECTRAL_RADII = spectral_radii()
 #: "Number of neurons" a training student picks before each Train.
 TRAIN_UNITS = (100, 200, 300, 400)
 #: Pages a student may open, by URL path; each has the "Spectral radius" slider.
@@ -50,30 +65,35 @@ def _options(parser):
     parser.add_argument("--train-fraction", type=float, default=0.0,
                         help="Fraction of students who also train the MNIST page (0-1).")
     parser.add_argument("--seed", type=int, default=0, help="Seed of the students' choices.")
+    parser.add_argument("--slider-values", type=int, default=13,
+                        help=f"Distinct spectral radii students pick from (2-{MAX_VALUES}).")
 
 
 class Student(User):
     """One student: a page, a slider moved every 2.5-7.5 s, maybe MNIST training.
 
-    Class attributes ``page``, ``train_fraction`` and ``seed`` are the
-    defaults; Locust's command line (``--page`` …) overrides them.
+    Class attributes ``page``, ``train_fraction``, ``seed`` and
+    ``slider_values`` are the defaults; Locust's command line (``--page`` …)
+    overrides them.
     """
 
     wait_time = between(2.5, 7.5)
     page = "reservoir"
     train_fraction = 0.0
     seed = 0
+    slider_values = len(SPECTRAL_RADII)
     _numbers = itertools.count()
 
     def on_start(self):
         options = self.environment.parsed_options
-        for name in ("page", "train_fraction", "seed"):
+        for name in ("page", "train_fraction", "seed", "slider_values"):
             if options is not None and hasattr(options, name):
                 setattr(self, name, getattr(options, name))
         if self.page not in PAGES:
             raise ValueError(f"page must be one of {PAGES}, got {self.page!r}")
         if not 0 <= self.train_fraction <= 1:
             raise ValueError(f"train_fraction must be in [0, 1], got {self.train_fraction}")
+        self.radii = spectral_radii(self.slider_values)
         self.number = number = next(Student._numbers)
         self.rng = random.Random(self.seed * 100_003 + number)
         # students 0, 1, 2 … train when the running count of trainers steps up: an exact share
@@ -122,7 +142,7 @@ class Student(User):
         if self.tab is None:
             self._open()
             return
-        value = self.rng.choice([r for r in SPECTRAL_RADII if r != self.radius])
+        value = self.rng.choice([r for r in self.radii if r != self.radius])
 
         def echoed(run):
             if run.slider(SLIDER) != value:

@@ -32,8 +32,9 @@ def echo_state_distance(params):
 def styled_figures(params, presenter):
     """The page's four figures, built and styled once per parameter set for every session.
 
-    Building and styling them was most of a slider move's server time (0.2 of
-    0.42 CPU-s); a class moving the same sliders asks for the same few sets.
+    Building and styling them was half of a slider move's server time in the
+    script (py-spy, 10 students); a class moving the same sliders asks for the
+    same few sets.
     ``presenter`` is part of the key because :func:`style_figure` reads it.
     Shared, not copied: ``st.plotly_chart`` only reads a figure (``to_dict``),
     and ``st.cache_data`` would re-validate every figure on unpickling.
