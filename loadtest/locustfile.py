@@ -16,13 +16,14 @@ its p50/p95/max; the time is from sending the rerun to the server's
 A move counts as a failure if the server's answer does not show the new value
 (the slider and the "Spectral radius" metric): the load must do real work.
 
-Run it with Locust's own command line (same options as ``python -m loadtest``)::
+Run it with Locust's own command line, from the repository root::
 
-    locust -f loadtest/locustfile.py --headless -u 10 -r 5 -t 60s \\
+    PYTHONPATH=. locust -f loadtest/locustfile.py --headless -u 10 -r 5 -t 60s \\
         -H http://127.0.0.1:8501 --page reservoir --train-fraction 0.1
 
-``python -m loadtest`` runs these users as a library and adds the health,
-memory and CPU sampling.
+There is no warm-up then: the first page load includes the server's imports.
+``python -m loadtest`` runs these users as a library and adds the warm-up and
+the health, memory and CPU sampling.
 """
 
 import itertools
