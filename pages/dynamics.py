@@ -9,7 +9,7 @@ from lnn_core import figures
 from lnn_core.data import generators
 from pages._ui.errors import guarded
 from pages._ui.params import apply_preset, cached_reservoir, reservoir_controls
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import presenter_mode, style_figure
 from pages._ui.runs import record_run
 from pages._ui.shell import route_through_app
 
@@ -46,6 +46,37 @@ def measure_memory(params):
     return result.delays, result.curve, result.total, time.perf_counter() - start
 
 
+#: Height (px) of each figure drawn through :func:`styled_figure`; None = the default.
+HEIGHTS = {"trajectories": 520, "heatmap": 520, "pca": 560, "animation": 520, "distance": None}
+
+
+@st.cache_resource(max_entries=48, ttl="1h", show_spinner=False)
+def styled_figure(kind, run_key, presenter, option, _run):
+    """One figure of one simulation, built and styled once for every session.
+
+    Building and styling the five figures was most of a rerun's server time,
+    and a class moving the same sliders asks for the same few.  ``run_key``
+    (parameters, signal, steps) names ``_run``, the output of
+    :func:`simulate`, which is not hashed; ``option`` is the neurons drawn
+    (``"trajectories"``) or the dimensions (``"pca"``); ``presenter`` is part
+    of the key because :func:`style_figure` reads it.  Shared, not copied:
+    ``st.plotly_chart`` only reads a figure, and ``st.cache_data`` would
+    re-validate every figure on unpickling.
+    """
+    steps, inputs, states, distance, _ = _run
+    if kind == "trajectories":
+        fig = figures.trajectories_figure(steps, inputs, states, list(option))
+    elif kind == "heatmap":
+        fig = figures.state_heatmap(states)
+    elif kind == "pca":
+        fig = figures.pca_figure(*figures.principal_components(states, option), steps)
+    elif kind == "animation":
+        fig = figures.state_animation(states, inputs)
+    else:
+        fig = figures.echo_state_figure(distance)
+    return style_figure(fig, height=HEIGHTS[kind])
+
+
 st.title("Dynamics")
 st.markdown(
     "Feed the reservoir a signal and follow its neurons. A good reservoir answers the "
@@ -64,30 +95,32 @@ signal = left.selectbox("Input signal", SIGNALS, key="input_signal", bind="query
 n_steps = right.slider("Time steps", 100, 2000, 400, 50, key="n_steps", bind="query-params")
 
 with guarded("Try fewer neurons or fewer time steps."):
-    steps, inputs, states, distance, description = simulate(params, signal, n_steps)
+    run = simulate(params, signal, n_steps)
+    steps, inputs, states, distance, description = run
+    presenter = presenter_mode()
+
+    def chart(kind, option=None):
+        st.plotly_chart(styled_figure(kind, (params, signal, n_steps), presenter, option, run),
+                        width="stretch")
+
     st.caption(description)
     tabs = st.tabs(["Trajectories", "State heatmap", "PCA", "Animation", "Fading memory",
                     "Memory capacity"])
     with tabs[0]:
         neurons = st.multiselect("Neurons", range(params.n_units), default=[0, 1, 2, 3, 4],
                                  key=f"neurons_of_{params.n_units}", max_selections=12)
-        st.plotly_chart(style_figure(figures.trajectories_figure(steps, inputs, states, neurons),
-                                     height=520), width="stretch")
+        chart("trajectories", tuple(neurons))
     with tabs[1]:
-        st.plotly_chart(style_figure(figures.state_heatmap(states), height=520),
-                        width="stretch")
+        chart("heatmap")
     with tabs[2]:
         n_components = st.segmented_control("Dimensions", [2, 3], default=3, key="pca_dims",
                                             format_func=lambda d: f"{d}-D")
-        projected, explained = figures.principal_components(states, n_components or 3)
-        st.plotly_chart(style_figure(figures.pca_figure(projected, explained, steps),
-                                     height=560), width="stretch")
+        chart("pca", n_components or 3)
     with tabs[3]:
-        st.plotly_chart(style_figure(figures.state_animation(states, inputs), height=520),
-                        width="stretch")
+        chart("animation")
         st.caption("The animation plays in your browser: ▶ Play, or drag the time slider.")
     with tabs[4]:
-        st.plotly_chart(style_figure(figures.echo_state_figure(distance)), width="stretch")
+        chart("distance")
         if distance[-1] < 1e-3:
             st.success("Two runs from different starts converge: the memory of the start fades.")
         else:

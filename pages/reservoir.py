@@ -8,7 +8,7 @@ from lnn_core import figures
 from lnn_core.data import generators
 from pages._ui.errors import guarded
 from pages._ui.params import cached_reservoir, reservoir_controls
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import presenter_mode, style_figure
 from pages._ui.shell import route_through_app
 
 route_through_app()
@@ -23,6 +23,25 @@ def echo_state_distance(params):
     reservoir = cached_reservoir(params)
     inputs = generators.mixed_sines(CHECK_STEPS, seed=0).values
     return lnn_core.echo_state_check(reservoir, inputs, seed=params.seed).distance
+
+
+@st.cache_resource(max_entries=32, ttl="1h", show_spinner=False)
+def styled_figures(params, presenter):
+    """The page's four figures, built and styled once per parameter set for every session.
+
+    Building and styling them was half of a slider move's server time in the
+    script (py-spy, 10 students); a class moving the same sliders asks for the
+    same few sets.
+    ``presenter`` is part of the key because :func:`style_figure` reads it.
+    Shared, not copied: ``st.plotly_chart`` only reads a figure (``to_dict``),
+    and ``st.cache_data`` would re-validate every figure on unpickling.
+    """
+    reservoir = cached_reservoir(params)
+    return tuple(style_figure(fig) for fig in (
+        figures.eigenvalue_figure(reservoir.eigenvalues, reservoir.spectral_radius),
+        figures.echo_state_figure(echo_state_distance(params)),
+        figures.weight_heatmap(reservoir.W),
+        figures.weight_histogram(reservoir.W)))
 
 
 st.title("Reservoir")
@@ -52,11 +71,10 @@ with guarded("Try fewer neurons or a larger density."):
                            "input, two runs from different random starts are closer than "
                            "1/1000 of their initial distance.")
 
+    spectrum, echo, heatmap, histogram = styled_figures(params, presenter_mode())
     left, right = st.columns(2)
-    left.plotly_chart(style_figure(figures.eigenvalue_figure(reservoir.eigenvalues,
-                                                             reservoir.spectral_radius)),
-                      width="stretch")
-    right.plotly_chart(style_figure(figures.echo_state_figure(distance)), width="stretch")
+    left.plotly_chart(spectrum, width="stretch")
+    right.plotly_chart(echo, width="stretch")
     if fades:
         right.success("The two runs converge: the state depends on the input, not the start.")
     else:
@@ -64,8 +82,8 @@ with guarded("Try fewer neurons or a larger density."):
                       "Lower the spectral radius or raise the input scaling.")
 
     left, right = st.columns(2)
-    left.plotly_chart(style_figure(figures.weight_heatmap(reservoir.W)), width="stretch")
-    right.plotly_chart(style_figure(figures.weight_histogram(reservoir.W)), width="stretch")
+    left.plotly_chart(heatmap, width="stretch")
+    right.plotly_chart(histogram, width="stretch")
     if reservoir.n_units > figures.MAX_HEATMAP:
         left.caption(f"The heatmap shows the top-left {figures.MAX_HEATMAP}×"
                      f"{figures.MAX_HEATMAP} sub-block (the first {figures.MAX_HEATMAP} "

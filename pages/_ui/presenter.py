@@ -16,6 +16,11 @@ h1 { font-size: 3.2rem !important; }
 </style>"""
 
 
+#: Trace types drawn in a 3-D scene.
+_SCENE_TRACES = frozenset({"scatter3d", "surface", "mesh3d", "cone", "streamtube", "volume",
+                           "isosurface"})
+
+
 def presenter_mode():
     """Whether presenter mode is on (sidebar toggle, or ``presenter=1`` in the URL)."""
     if "presenter" not in st.session_state:
@@ -46,7 +51,8 @@ def style_figure(fig, height=None):
     axis_fonts = {"tickfont": {"size": size}, "title_font": {"size": size}}
     fig.update_xaxes(**axis_fonts)
     fig.update_yaxes(**axis_fonts)
-    fig.update_scenes(xaxis=axis_fonts, yaxis=axis_fonts, zaxis=axis_fonts)
+    if any(trace.type in _SCENE_TRACES for trace in fig.data):      # 3-D charts only: costly
+        fig.update_scenes(xaxis=axis_fonts, yaxis=axis_fonts, zaxis=axis_fonts)
     return fig
 
 

@@ -1,5 +1,6 @@
 """What every page shares around it: the page table, the shared sidebar, server tuning."""
 
+import gc
 import runpy
 from pathlib import Path
 
@@ -61,10 +62,17 @@ def tune_server_process():
     at 1000 units went from 1.3 s to 0.23 s).  The engine's own parallel
     state collection already runs one BLAS thread per worker.  Sessions run
     in threads of their own, so without :func:`lnn_core.guard.tune_allocator`
-    the server's memory would keep what finished runs freed.
+    the server's memory would keep what finished runs freed.  Streamlit runs a
+    full garbage collection after every script run (``runner.postScriptGC``);
+    over the libraries' long-lived objects that cost 0.12 CPU-s per slider move
+    (a third of the server's busy time on Reservoir, measured with py-spy under
+    10 simulated students).  Frozen, they are no longer walked; the cycles each
+    run creates are still collected.
     """
     threadpool_limits(1, user_api="blas")
     tune_allocator()
+    gc.collect()
+    gc.freeze()   # the imported libraries' ~170,000 objects leave the collector's view
 
 
 def shared_sidebar():
