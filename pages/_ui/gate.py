@@ -159,6 +159,36 @@ class JobGate:
                 raise JobRefused(ticket.refused)
             return bool(ticket.granted)
 
+    @contextmanager
+    def admitted(self, owner, label, nbytes, slots=1, on_wait=None, poll=POLL_SECONDS):
+        """Wait in line, run the block, and always leave: ``with gate.admitted(...) as granted``.
+
+        Parameters
+        ----------
+        owner, label, nbytes, slots
+            As in :meth:`enqueue`.
+        on_wait : callable ``(place, seconds)``, optional
+            Called every ``poll`` seconds while waiting, with the place in line
+            (1 = next) and :meth:`eta`.  An exception it raises (Streamlit's
+            rerun or stop) ends the wait; the ticket is released either way.
+        poll : float > 0, default :data:`POLL_SECONDS`
+
+        Yields
+        ------
+        int
+            Slots granted, between 1 and ``slots``.
+        """
+        ticket = self.enqueue(owner, label, nbytes, slots)
+        try:
+            admitted = self.wait(ticket, 0)
+            while not admitted:
+                if on_wait is not None:
+                    on_wait(self.place(ticket), self.eta(ticket))
+                admitted = self.wait(ticket, poll)
+            yield ticket.granted
+        finally:
+            self.release(ticket)
+
     def release(self, ticket):
         """Leave the line or free the slots; harmless if already released."""
         with self._cond:
@@ -338,6 +368,10 @@ def _ordinal(n):
 def job_slot(label, nbytes, slots=1):
     """Wait in line (showing the place and a Cancel button), then run the block; yield the slots.
 
+    A click on Cancel (or any widget, or a closed tab) makes Streamlit stop
+    the script run at the next update of the message, which releases the
+    ticket (:meth:`JobGate.admitted`).
+
     Parameters
     ----------
     label : str
@@ -353,38 +387,26 @@ def job_slot(label, nbytes, slots=1):
     JobRefused
         Shown by :func:`pages._ui.errors.guarded` as a sentence.
     """
-    gate = job_gate()
-    ticket = gate.enqueue(_session_owner(), label, nbytes, slots)
-    try:
-        if not gate.wait(ticket, 0):
-            _wait_in_line(gate, ticket)
-        token = _granted.set(ticket.granted)
+    shown = {}
+
+    def show(place, seconds):
+        if not shown:                                   # first time: the message and Cancel
+            shown["area"] = st.empty()
+            area = shown["area"].container()
+            shown["message"] = area.empty()
+            area.button("Cancel", key=f"gate_cancel_{uuid.uuid4().hex}",
+                        icon=":material/close:", help="Leave the line; nothing runs.")
+        shown["message"].info(f"Waiting for a free slot: {_ordinal(place)} in line, about "
+                              f"{max(round(seconds), 1)} s.", icon=":material/hourglass_top:")
+
+    with job_gate().admitted(_session_owner(), label, nbytes, slots, on_wait=show) as granted:
+        if shown:
+            shown["area"].empty()
+        token = _granted.set(granted)
         try:
-            yield ticket.granted
+            yield granted
         finally:
             _granted.reset(token)
-    finally:
-        gate.release(ticket)
-
-
-def _wait_in_line(gate, ticket):
-    """Show the place in line every :data:`POLL_SECONDS` until admitted.
-
-    A click on Cancel (or any widget, or a closed tab) makes Streamlit stop
-    this script run at the next update, which unwinds through the caller's
-    ``finally`` and releases the ticket.
-    """
-    box = st.container()
-    message = box.empty()
-    box.button("Cancel", key=f"gate_cancel_{id(ticket)}", icon=":material/close:",
-               help="Leave the line; nothing runs.")
-    while True:
-        place, eta = gate.place(ticket), gate.eta(ticket)
-        message.info(f"Waiting for a free slot: {_ordinal(place)} in line, about "
-                     f"{max(round(eta), 1)} s.", icon=":material/hourglass_top:")
-        if gate.wait(ticket, POLL_SECONDS):
-            break
-    box.empty()
 
 
 def gated(func, *args, label, nbytes, slots=1, **kwargs):
