@@ -203,3 +203,21 @@ def test_slots_come_from_the_environment(monkeypatch):
     monkeypatch.setenv(gate_module.SLOTS_ENV, "-1")
     with pytest.raises(ValueError, match="LNN_LAB_JOB_SLOTS must be a whole number"):
         gate_module.job_gate()
+
+
+def test_cached_parse_results_are_held_until_the_cache_drops_them(monkeypatch):
+    gate = JobGate(slots=1, budget=100 * MiB)
+    monkeypatch.setattr(gate_module, "_gate", gate)
+
+    @gate_module.counted_cache(max_entries=1)
+    def parse(size):
+        return {"values": np.zeros(size // 8), "raw": b"x" * 10}
+
+    parse(8 * MiB)
+    assert gate.held_bytes() == 8 * MiB + 10
+    parse(8 * MiB)                                              # a cache hit holds nothing more
+    assert gate.held_bytes() == 8 * MiB + 10
+    parse(16 * MiB)                                             # max_entries=1 drops the first
+    assert gate.held_bytes() == 16 * MiB + 10
+    parse.clear()
+    assert gate.held_bytes() == 0
