@@ -212,14 +212,15 @@ class JobGate:
     def eta(self, ticket):
         """Seconds until ``ticket`` probably starts, from the typical durations of the jobs.
 
-        Each running job is assumed to take its label's median of the last five
-        runs (:data:`DEFAULT_SECONDS` if none finished yet; at least 1 s more
-        once it is overdue); the jobs ahead then take the earliest free slots.
+        Each job is assumed to take its label's median of the last five runs
+        (:data:`DEFAULT_SECONDS` if none finished yet); a running job past that
+        is assumed to be half done.  The jobs ahead then take the earliest free
+        slots.
         """
         with self._cond:
             now = time.monotonic()
-            free_at = [now + max(self._typical(t.label) - (now - t.started), 1.0)
-                       for t in self._running for _ in range(t.granted)]
+            free_at = [now + self._remaining(t, now) for t in self._running
+                       for _ in range(t.granted)]
             free_at += [now] * (self.slots - len(free_at))
             for ahead in self._waiting:
                 if ahead is ticket:
@@ -229,6 +230,10 @@ class JobGate:
                 for i in range(min(ahead.slots, len(free_at))):
                     free_at[i] = start + self._typical(ahead.label)
             return max(min(free_at) - now, 0.0)
+
+    def _remaining(self, ticket, now):
+        elapsed, typical = now - ticket.started, self._typical(ticket.label)
+        return max(typical - elapsed if elapsed < typical else elapsed / 2, 1.0)
 
     def _typical(self, label):
         seen = self._durations.get(label)

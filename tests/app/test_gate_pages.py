@@ -6,6 +6,7 @@ server-wide gate itself (``pages._ui.gate._gate``) and free it while the page wa
 
 import threading
 import time
+from typing import ClassVar
 
 import pytest
 from streamlit.testing.v1 import app_test
@@ -23,7 +24,7 @@ MiB = 2**20
 class _RecordingRunner(app_test.LocalScriptRunner):
     """AppTest's script runner, kept where the test can read what a run has shown so far."""
 
-    started = []
+    started: ClassVar[list] = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

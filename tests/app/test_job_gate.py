@@ -175,9 +175,9 @@ def test_held_cache_bytes_count_toward_the_budget():
     gate.release(running)
     gate.release(waiting)
     gate.hold("parsed upload", 90 * MiB)
-    with pytest.raises(JobRefused, match="cached uploads hold 90.0 MiB"):
-        with gate.admitted("c", "job", 20 * MiB):
-            pass                                                # nothing runs to free memory
+    with (pytest.raises(JobRefused, match="cached uploads hold 90.0 MiB"),
+          gate.admitted("c", "job", 20 * MiB)):
+        pass                                                    # nothing runs to free memory
     assert gate.status() == (0, 0)
 
 
@@ -221,3 +221,14 @@ def test_cached_parse_results_are_held_until_the_cache_drops_them(monkeypatch):
     assert gate.held_bytes() == 16 * MiB + 10
     parse.clear()
     assert gate.held_bytes() == 0
+
+
+def test_an_overdue_job_is_assumed_half_done():
+    gate = JobGate(slots=1, budget=100 * MiB)
+    gate._durations["job"].append(2.0)
+    running = gate.enqueue("a", "job", MiB)
+    mine = gate.enqueue("b", "job", MiB)
+    running.started -= 30.0                                     # it has run 30 s, typically 2 s
+    assert 15.0 <= gate.eta(mine) < 16.0
+    gate.release(mine)
+    gate.release(running)
