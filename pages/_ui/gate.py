@@ -420,6 +420,9 @@ def gated(func, *args, label, nbytes, slots=1, **kwargs):
     ``func``'s body must start with ``granted_slots()``.  A cache hit returns
     at once; on a miss the body stops before doing anything, this takes a
     place in line (:func:`job_slot`), and calls ``func`` again once admitted.
+    If another session finished the same job meanwhile, that call is a cache
+    hit and the slot is given back at once; if it is still computing it, the
+    call waits for it on Streamlit's per-key lock (holding the slot, a rare case).
 
     Parameters
     ----------

@@ -8,6 +8,7 @@ import threading
 import time
 from typing import ClassVar
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import app_test
 from streamlit.testing.v1.element_tree import parse_tree_from_messages
@@ -127,3 +128,16 @@ def test_a_sweep_runs_on_the_cores_the_gate_grants(monkeypatch, taken, granted):
     assert at.metric[1].value == "2"
     for ticket in others:
         gate.release(ticket)
+
+
+def test_a_large_upload_is_parsed_through_the_gate_and_held_while_cached(one_slot_gate):
+    rng = np.random.default_rng(0)
+    table = rng.standard_normal((20_000, 4)).cumsum(axis=0)
+    raw = ("a,b,c,d\n" + "\n".join(",".join(f"{v:.12f}" for v in row) for row in table)).encode()
+    assert len(raw) >= 2**20                                      # LARGE_UPLOAD
+    at = open_page("pages/timeseries.py", session={"ts_source": "Upload", "n_units": 50})
+    at.file_uploader(key="ts_upload").set_value(("walk.csv", raw, "text/csv")).run()
+    assert not at.exception and not at.error
+    assert "Test NRMSE" in {m.label for m in at.metric}
+    assert one_slot_gate.held_bytes() >= table.nbytes             # the parsed table counts
+    assert one_slot_gate.status() == (0, 0)
