@@ -10,7 +10,9 @@ import lnn_core
 from lnn_core.data import datasets
 from lnn_core.engine.cells import ltc_effective_tau
 from lnn_core.figures import story as figs
+from lnn_core.guard import estimate_memory
 from pages._ui.errors import guarded
+from pages._ui.gate import gated, granted_slots
 from pages._ui.params import reservoir_controls
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
@@ -41,6 +43,7 @@ def signal(name):
 @st.cache_data(max_entries=8, ttl="1h", show_spinner=False)
 def compare(task, params, cell_options):
     """Fit each cell on the task; return rows (cell, score, seconds)."""
+    granted_slots()                                # a cache miss waits in line (gate.gated)
     progress, finish = progress_callback("Training one model per neuron type")
     rows = []
     for i, (cell, options) in enumerate(cell_options):
@@ -61,6 +64,14 @@ def compare(task, params, cell_options):
         progress(i + 1, len(cell_options))
     finish()
     return rows
+
+
+def compare_bytes(task, n_units):
+    """Peak memory of the largest fit of :func:`compare`: the CfC cell's (three heads)."""
+    if task == TASKS[2]:
+        return estimate_memory(1, 2249, 1, n_units, task="forecast", cell="cfc")
+    n_images, side = (2000, 28) if task == TASKS[1] else (1_347, 8)
+    return estimate_memory(n_images, side, side, n_units, cell="cfc")
 
 
 st.title("Liquid neurons")
@@ -127,7 +138,8 @@ st.subheader("One task, three neurons")
 task = st.radio("Task", TASKS, horizontal=True, key="liquid_task", persist_state="session")
 if st.button("Compare the three neurons", type="primary", icon=":material/compare_arrows:"):
     with guarded("Try fewer neurons or fewer unfolds."):
-        rows = compare(task, params, cell_options)
+        rows = gated(compare, task, params, cell_options, label="comparing neurons",
+                     nbytes=compare_bytes(task, params.n_units))
         st.session_state["liquid_comparison"] = (task, rows)
         for cell, score, seconds in rows:
             record_run("Liquid neurons", task, params.as_dict() | {"cell": cell},

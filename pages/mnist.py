@@ -12,7 +12,7 @@ from pages._ui.mnist_tabs import (
     export_import_ui,
     readout_ui,
     results_ui,
-    train,
+    train_gated,
 )
 from pages._ui.params import reservoir_controls
 from pages._ui.runs import record_run
@@ -42,9 +42,8 @@ n_train = st.select_slider("Training images", sizes, value=experiments.nearest(s
                            key="mnist_n_train", persist_state="session")
 if st.button("Train", type="primary", icon=":material/play_arrow:"):
     with guarded("Try fewer neurons or fewer training images."):
-        experiments.check_fit_memory(data.X_train, n_train, estimator_kwargs)
-        st.session_state["mnist_trained"] = trained = train(data_key, n_train, estimator_kwargs,
-                                                            data)
+        st.session_state["mnist_trained"] = trained = train_gated(data_key, n_train,
+                                                                  estimator_kwargs, data)
         record_run("MNIST", data.description,
                    params.as_dict() | readout | {"training images": n_train},
                    {"train accuracy": trained.run.train_accuracy,

@@ -7,7 +7,9 @@ import streamlit as st
 
 from lnn_core import sweep
 from lnn_core.figures.sweep import describe_point, report_figure, sweep_figure
+from lnn_core.guard import estimate_memory
 from pages._ui.errors import guarded
+from pages._ui.gate import job_gate, job_slot
 from pages._ui.params import (
     RIDGE_OPTIONS,
     apply_preset,
@@ -100,20 +102,34 @@ def random_controls():
     return sweep.random_points(ranges, n_points, seed)
 
 
+def group_bytes(plan):
+    """Peak memory of one reservoir evaluation of ``plan`` (its largest reservoir)."""
+    task, n_units = plan.task, max(point["n_units"] for point in plan.points)
+    if isinstance(task, sweep.ForecastTask):
+        return estimate_memory(1, len(task.inputs), task.n_inputs, n_units, task="forecast")
+    return estimate_memory(len(task.X_train) + len(task.X_val), task.X_train.shape[1],
+                           task.n_inputs, n_units, task.pooling, n_jobs=1)
+
+
 def run_with_progress(plan):
-    """Run ``plan``, keeping each group's rows in the session as they arrive (Stop keeps them)."""
-    state = st.session_state["sweep"] = {"rows": [], "planned": plan.n_planned}
-    stop = st.empty()
-    stop.button("Stop", icon=":material/stop:")            # a click interrupts this run
-    callback, finish = progress_callback("Sweeping")
-    start = time.perf_counter()
-    with closing(plan.iter_rows()) as stream:              # Stop closes it: no work left behind
-        for rows in stream:
-            state["rows"].extend(rows)
-            state["seconds"] = time.perf_counter() - start
-            callback(len(state["rows"]), plan.n_planned)
-    finish()
-    stop.empty()
+    """Run ``plan`` on the cores the job gate grants, keeping each group's rows as they arrive.
+
+    Stop keeps the rows done so far.
+    """
+    slots = min(plan.n_planned, job_gate().slots)
+    with job_slot("sweep", slots * group_bytes(plan), slots) as n_jobs:
+        state = st.session_state["sweep"] = {"rows": [], "planned": plan.n_planned}
+        stop = st.empty()
+        stop.button("Stop", icon=":material/stop:")        # a click interrupts this run
+        callback, finish = progress_callback(f"Sweeping on {n_jobs} core(s)")
+        start = time.perf_counter()
+        with closing(plan.iter_rows(n_jobs)) as stream:    # Stop closes it: no work left behind
+            for rows in stream:
+                state["rows"].extend(rows)
+                state["seconds"] = time.perf_counter() - start
+                callback(len(state["rows"]), plan.n_planned)
+        finish()
+        stop.empty()
     best = sweep.best_point(sweep.summarize(sweep.results_frame(state["rows"])))
     record_run("Sweep", plan.task.description, {**plan.points[int(best["point"])], "evaluations":
                plan.n_planned}, {best["metric"]: best["score_mean"]}, state["seconds"])

@@ -1,5 +1,6 @@
 """Time series: forecast a signal (and let the model run on its own), or classify sequences."""
 
+import functools
 import hashlib
 
 import numpy as np
@@ -12,6 +13,7 @@ from lnn_core.engine.model_io import load_model_file
 from lnn_core.figures import story as figs
 from lnn_core.lab import timeseries
 from pages._ui.errors import guarded
+from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
 from pages._ui.params import reservoir_controls
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
@@ -25,25 +27,34 @@ LAYOUTS = {"forecast": "Forecasting: one row per time step",
            "wide": "Classification, wide: one row per series (label first)"}
 #: Built-in series worth forecasting (a step or an impulse is flat on its test part).
 SERIES = [name for name in datasets.GENERATORS if name not in ("Step", "Impulse")]
+#: Uploads from this size on are parsed as a heavy job (through the job gate).
+LARGE_UPLOAD = 2**20
+#: Peak memory of a parse per byte of file: measured 5.2-5.5 (tracemalloc; forecast, long and
+#: wide CSVs of 2-12 MB).
+PARSE_FACTOR = 6
 PARSERS = {"forecast": datasets.parse_forecast_csv, "long": datasets.parse_long_csv,
            "wide": datasets.parse_wide_csv, "ts": datasets.parse_ts}
 
 
 @st.cache_resource(max_entries=8, ttl="1h", show_spinner="Training the readout…")
 def forecast(data_key, estimator_kwargs, horizon, free_channel, _inputs, _targets):
+    granted_slots()                                # a cache miss waits in line (gate.gated)
     return timeseries.fit_forecast(_inputs, _targets, dict(estimator_kwargs), horizon, free_channel)
 
 
 @st.cache_resource(max_entries=4, ttl="1h", show_spinner=False)
 def classify(data_key, estimator_kwargs, seed, _dataset):
+    granted_slots()
     progress, finish = progress_callback("Collecting reservoir states")
     result = timeseries.fit_classifier(_dataset, dict(estimator_kwargs), seed, progress=progress)
     finish()
     return result
 
 
-@st.cache_resource(max_entries=4, ttl="1h", show_spinner="Reading the file…")
+@counted_cache(max_entries=4, ttl="1h", show_spinner="Reading the file…")
 def parse_upload(sha256, layout, name, _raw):
+    if len(_raw) >= LARGE_UPLOAD:
+        granted_slots()
     return PARSERS[layout](_raw, name=name)
 
 
@@ -91,7 +102,8 @@ with guarded("Check the file's layout and columns."):
             layout = "ts" if upload.name.lower().endswith(".ts") else st.radio(
                 "What is in the file?", list(LAYOUTS), format_func=LAYOUTS.get,
                 key=f"ts_layout_{digest[:12]}")
-            parsed = parse_upload(digest, layout, upload.name, raw)
+            parsed = gated(parse_upload, digest, layout, upload.name, raw,
+                           label="reading a file", nbytes=PARSE_FACTOR * len(raw))
             st.caption(parsed.description)
             if layout == "forecast":
                 cols, file_key = st.columns(3), digest[:12]     # fresh choices for a new file
@@ -118,10 +130,11 @@ if dataset is not None:
     if st.button("Train classifier", type="primary", icon=":material/play_arrow:"):
         with guarded("Each class needs several series; with a valid file, try fewer neurons."):
             st.session_state.pop("ts_result", None)       # a refused run leaves no old model
-            guard.check_budget(timeseries.estimate_classifier_memory(dataset, kwargs),
-                               what=f"training on {dataset.n_series:,} sequences")
-            result = st.session_state["ts_result"] = classify(data_key, kwargs, params.seed,
-                                                              dataset)
+            estimate = timeseries.estimate_classifier_memory(dataset, kwargs)
+            guard.check_budget(estimate, what=f"training on {dataset.n_series:,} sequences")
+            result = st.session_state["ts_result"] = gated(
+                classify, data_key, kwargs, params.seed, dataset, label="training",
+                nbytes=estimate)
             st.session_state["ts_result_key"] = (data_key, kwargs)
             record_run("Time series", dataset.description, params.as_dict() | {"pooling": pooling},
                        {"accuracy": result.score}, result.seconds)
@@ -145,10 +158,11 @@ elif inputs is not None:
                                 key="ts_delay", persist_state="session")
         st.session_state.pop("ts_result", None)           # a refused run leaves no old model
         result = None
-        guard.check_budget(timeseries.estimate_forecast_memory(*inputs.shape, estimator_kwargs),
-                           what=f"forecasting {len(inputs):,} steps", task="forecast")
-        result = st.session_state["ts_result"] = forecast(
-            data_key, estimator_kwargs, horizon, free_channel, inputs, targets)
+        estimate = timeseries.estimate_forecast_memory(*inputs.shape, estimator_kwargs)
+        guard.check_budget(estimate, what=f"forecasting {len(inputs):,} steps", task="forecast")
+        result = st.session_state["ts_result"] = gated(
+            forecast, data_key, estimator_kwargs, horizon, free_channel, inputs, targets,
+            label="forecasting", nbytes=estimate)
         st.session_state["ts_result_key"] = (data_key, estimator_kwargs, horizon)
         if st.session_state.get("ts_recorded") is not result:
             st.session_state["ts_recorded"] = result
@@ -188,7 +202,12 @@ with st.expander("Export / import the model", icon=":material/save:"):
     if upload is not None and result is not None:
         with guarded("Upload a .npz file saved by 'Download model' for this data."):
             imported = load_model_file(upload.getvalue())
-            same = timeseries.predicts_like(result, imported)
+            memory = functools.partial(timeseries.estimate_classifier_memory, dataset) \
+                if dataset is not None else \
+                functools.partial(timeseries.estimate_forecast_memory, *inputs.shape)
+            with job_slot("checking the loaded model",   # both models predict
+                          memory(imported.estimator.get_params()) + memory(estimator_kwargs)):
+                same = timeseries.predicts_like(result, imported)
             st.metric("Predictions identical to the trained model", "yes" if same else "no")
             if imported.inputs.is_identity:
                 st.caption("This file has no standardisation statistics (saved by an older "

@@ -210,6 +210,11 @@ def check_fit_memory(X_train, n_train, estimator_kwargs, budget=None):
     budget : int, optional
         Bytes allowed; default :func:`lnn_core.guard.budget_from_env`.
 
+    Returns
+    -------
+    int
+        The estimate in bytes (what a job gate admits the fit with).
+
     Raises
     ------
     lnn_core.guard.ResourceError
@@ -223,6 +228,7 @@ def check_fit_memory(X_train, n_train, estimator_kwargs, budget=None):
                                      params["n_units"], params["pooling"], params["n_points"],
                                      params["bidirectional"], cell=params["cell"])
     guard.check_budget(estimate, budget, what=f"training on {n_train:,} images")
+    return estimate
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 import lnn_core
+from lnn_core import guard
 from lnn_core.data import datasets
 from lnn_core.engine.model_io import save_model
 from lnn_core.figures import story as figs
 from lnn_core.lab import article
 from lnn_core.lab import digit_experiments as experiments
 from pages._ui.errors import guarded
+from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
 from pages._ui.params import apply_preset, nearest_ridge
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
@@ -52,7 +54,7 @@ def load_source(source):
         datasets.load_mnist("sample" if source == "sample" else "cache")
 
 
-@st.cache_resource(max_entries=2, ttl="1h", show_spinner="Reading the upload…")
+@counted_cache(max_entries=2, ttl="1h", show_spinner="Reading the upload…")
 def load_upload(sha256, _files):
     return datasets.load_mnist(list(_files) if len(_files) > 1 else _files[0])
 
@@ -60,6 +62,7 @@ def load_upload(sha256, _files):
 @st.cache_resource(max_entries=6, ttl="2h", show_spinner=False)
 def train(data_key, n_train, estimator_kwargs, _data):
     """Fit on the first ``n_train`` images (the bar is drawn inside, so a cache hit replays it)."""
+    granted_slots()                                # a cache miss waits in line (gate.gated)
     progress, finish = progress_callback("Collecting reservoir states")
     run = experiments.fit_and_score(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
                                     estimator_kwargs, n_train=n_train, progress=progress)
@@ -69,6 +72,7 @@ def train(data_key, n_train, estimator_kwargs, _data):
 
 @st.cache_data(max_entries=8, ttl="2h", show_spinner=False)
 def accuracy_curve(data_key, n_train, estimator_kwargs, vary, values, _data):
+    granted_slots()
     progress, finish = progress_callback(f"Training {len(values)} models")
     curve = experiments.accuracy_curve(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
                                        estimator_kwargs, vary, values, n_train=n_train,
@@ -80,12 +84,35 @@ def accuracy_curve(data_key, n_train, estimator_kwargs, vary, values, _data):
 @st.cache_resource(max_entries=4, ttl="12h", show_spinner=False)
 def ladder(data_key, n_train, n_test, n_units, _data):
     """The article's method and the fixes (rungs 3-4 use :data:`TUNED`)."""
+    granted_slots()
     progress, finish = progress_callback("Rungs of the ladder")
     steps = article.fix_ladder(_data.X_train[:n_train], _data.y_train[:n_train],
                                _data.X_test[:n_test], _data.y_test[:n_test], n_units=n_units,
                                progress=progress)
     finish()
     return steps
+
+
+def train_gated(data_key, n_train, estimator_kwargs, data):
+    """:func:`train` through the job gate, refused first if over the memory budget."""
+    estimate = experiments.check_fit_memory(data.X_train, n_train, estimator_kwargs)
+    return gated(train, data_key, n_train, estimator_kwargs, data, label="training",
+                 nbytes=estimate)
+
+
+def _ladder_bytes(n_images, n_units):
+    """Peak of the ladder's largest rung: the tuned classifier, else the pseudo-inverse."""
+    tuned = guard.estimate_memory(n_images, 28, 28, n_units, TUNED["pooling"], TUNED["n_points"],
+                                  TUNED["bidirectional"])
+    return max(tuned, 3 * 8 * n_images * (784 + n_units))
+
+
+def _curve_bytes(data, n_train, estimator_kwargs, vary, values):
+    """The largest fit of the curve (each model is fitted after the previous one is freed)."""
+    base = dict(estimator_kwargs)
+    return max(experiments.check_fit_memory(
+        data.X_train, value if vary == "n_train" else n_train,
+        base if vary == "n_train" else base | {vary: value}) for value in values)
 
 
 # ----------------------------------------------------------------------------- controls
@@ -214,7 +241,9 @@ def article_ui(data, data_key):
     n_test = experiments.ladder_test_size(n_images, len(data.y_test))
     if st.button("Run the article's method and the fixes", icon=":material/science:"):
         with guarded():
-            st.session_state["mnist_ladder"] = ladder(data_key, n_images, n_test, n_units, data)
+            st.session_state["mnist_ladder"] = gated(
+                ladder, data_key, n_images, n_test, n_units, data, label="the ladder",
+                nbytes=_ladder_bytes(n_images, n_units))
     steps = st.session_state.get("mnist_ladder")
     if steps:
         st.plotly_chart(style_figure(figs.ladder_figure(
@@ -232,8 +261,10 @@ def curves_ui(data, data_key, sizes, n_train, estimator_kwargs):
     values = experiments.curve_values(vary, sizes, n_train)
     if st.button("Compute curve", icon=":material/monitoring:"):
         with guarded("Try fewer training images."):
-            st.session_state["mnist_curve"] = accuracy_curve(data_key, n_train, estimator_kwargs,
-                                                             vary, values, data)
+            st.session_state["mnist_curve"] = gated(
+                accuracy_curve, data_key, n_train, estimator_kwargs, vary, values, data,
+                label="the accuracy curve",
+                nbytes=_curve_bytes(data, n_train, estimator_kwargs, vary, values))
     curve = st.session_state.get("mnist_curve")
     if curve is not None:
         label = "training images" if curve.vary == "n_train" else curve.vary
@@ -293,10 +324,18 @@ def export_import_ui(trained, data, model_params):
     if upload is None:
         return
     with guarded("Upload a .npz file saved by 'Download model'."):
-        check = experiments.check_model(experiments.load_classifier(upload.getvalue()),
-                                        data.X_test, data.y_test,
-                                        None if trained is None else trained.run.test_pred)
+        model = experiments.load_classifier(upload.getvalue())
+        with job_slot("testing the loaded model", _predict_bytes(model, data.X_test)):
+            check = experiments.check_model(model, data.X_test, data.y_test,
+                                            None if trained is None else trained.run.test_pred)
         st.metric("Test accuracy of the loaded model", f"{check.test_accuracy:.1%}")
         if check.n_same is not None:
             st.write(f"Same prediction as the trained model on {check.n_same:,} of "
                      f"{len(check.predictions):,} test images.")
+
+
+def _predict_bytes(model, X_test):
+    """Peak memory of ``model`` predicting every test image."""
+    p = model.get_params()
+    return guard.estimate_memory(len(X_test), X_test.shape[1], X_test.shape[2], p["n_units"],
+                                 p["pooling"], p["n_points"], p["bidirectional"], cell=p["cell"])
