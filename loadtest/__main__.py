@@ -73,8 +73,9 @@ def parse_args(argv=None):
     parser.add_argument("--slider-values", type=int, default=13,
                         help="Distinct spectral radii from 0.3 to 1.5 the students pick from "
                              f"(2-{locustfile.MAX_VALUES}; default 13: 0.3, 0.4, …, 1.5).")
-    parser.add_argument("--server-pid", type=int, default=None,
-                        help="PID of the server (default: the process listening on the port).")
+    parser.add_argument("--server-pid", type=int, action="append", default=None,
+                        help="PID of the server (default: the process listening on the port); "
+                             "repeat it for the replicas behind a proxy (measured together).")
     parser.add_argument("--start-server", action="store_true",
                         help="Start `streamlit run app.py` on --port and stop it at the end.")
     parser.add_argument("--port", type=int, default=8501,
@@ -109,15 +110,30 @@ def parse_args(argv=None):
 
 # ----------------------------------------------------------------------------- the server
 
-def server_process(url, pid=None):
-    """The server's ``psutil.Process``: ``pid``, else the process listening on the URL's port."""
-    if pid is not None:
-        return psutil.Process(pid)
+class Servers:
+    """The server process, or the replicas behind a proxy, measured together."""
+
+    def __init__(self, processes):
+        self.processes = processes
+
+    def cpu_seconds(self):
+        """User + system CPU seconds of every process so far."""
+        return sum(sum(process.cpu_times()[:2]) for process in self.processes)
+
+    def rss_mb(self):
+        """Resident memory of every process, MiB."""
+        return sum(process.memory_info().rss for process in self.processes) / 2**20
+
+
+def server_process(url, pids=None):
+    """:class:`Servers` of ``pids``, else of the process listening on the URL's port."""
+    if pids:
+        return Servers([psutil.Process(pid) for pid in pids])
     port = urlsplit(url).port
     for connection in psutil.net_connections(kind="tcp"):
         if connection.status == psutil.CONN_LISTEN and connection.laddr.port == port \
                 and connection.pid:
-            return psutil.Process(connection.pid)
+            return Servers([psutil.Process(connection.pid)])
     raise SystemExit(f"no process listens on port {port}: give --server-pid")
 
 
@@ -152,7 +168,7 @@ class Monitor:
         while self._running:
             self._greenlets.append(gevent.spawn(self._probe, time.perf_counter()))
             try:
-                self.rss.append(self.process.memory_info().rss / 2**20)
+                self.rss.append(self.process.rss_mb())
             except psutil.Error:
                 pass
             gevent.sleep(SAMPLE_EVERY)
@@ -207,7 +223,7 @@ def run(args):
     monitor = Monitor(args.url, process)
     load_average = os.getloadavg()
     monitor.start()
-    cpu_start = sum(process.cpu_times()[:2])
+    cpu_start = process.cpu_seconds()
     own_start = resource.getrusage(resource.RUSAGE_SELF)
     start = time.perf_counter()
     runner.start(args.users, spawn_rate=args.users / args.ramp if args.ramp else args.users)
@@ -217,7 +233,7 @@ def run(args):
     if runner.state != "stopped":
         runner.quit()
     seconds = time.perf_counter() - start
-    cpu_seconds = sum(process.cpu_times()[:2]) - cpu_start
+    cpu_seconds = process.cpu_seconds() - cpu_start
     own_end = resource.getrusage(resource.RUSAGE_SELF)
     client_cpu = (own_end.ru_utime + own_end.ru_stime) - (own_start.ru_utime + own_start.ru_stime)
     monitor.stop()
@@ -281,7 +297,7 @@ def main(argv=None):
     if args.start_server:
         log = Path(os.environ.get("TMPDIR", "/tmp")) / f"loadtest-server-{args.port}.log"
         server = start_server(args.port, log, args.app_dir or ROOT, args.streamlit_option)
-        args.server_pid = server.pid
+        args.server_pid = [server.pid]
     try:
         if not healthy(args.url):
             raise SystemExit(f"{args.url}/_stcore/health does not answer: is the server running?")
