@@ -1,0 +1,178 @@
+"""Reading user archives by what they declare: bounded streams, zip members, ``.npy`` headers.
+
+A compressed upload can unpack to far more than it weighs (a megabyte of
+gzip holds a gigabyte of zeros), and its sizes are its own claims: the gzip
+trailer's ISIZE, a zip member's ``file_size`` and a ``.npy`` header's shape
+may all lie.  These helpers read what a file declares first, so the caller
+can refuse it before anything large is allocated, and then read its content
+through a stream that stops one byte past the limit, whatever was declared.
+
+>>> import io, numpy as np, zipfile
+>>> buffer = io.BytesIO()
+>>> np.savez_compressed(buffer, W=np.zeros((3, 4), np.float32))
+>>> with zipfile.ZipFile(buffer) as archive:
+...     npy_headers(archive, "model.npz")["W"]
+NpyHeader(shape=(3, 4), dtype=dtype('float32'), nbytes=48)
+"""
+
+import zipfile
+import zlib
+from typing import NamedTuple
+
+import numpy as np
+
+from ..errors import DataError
+
+__all__ = ["NpyHeader", "npy_headers", "read_bounded", "read_member"]
+
+_STREAM_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
+
+
+class NpyHeader(NamedTuple):
+    """What one ``.npy`` member of an ``.npz`` archive declares.
+
+    Attributes
+    ----------
+    shape : tuple of int
+    dtype : numpy.dtype
+    nbytes : int
+        ``prod(shape) * dtype.itemsize``: the memory its array would take.
+    """
+
+    shape: tuple
+    dtype: np.dtype
+    nbytes: int
+
+
+def read_bounded(stream, limit, *, name, refusal):
+    """Read a (decompressing) stream, refusing it as soon as it passes ``limit`` bytes.
+
+    At most ``limit + 1`` bytes are ever decompressed, so a gzip whose trailer
+    (ISIZE) understates its content, or a bomb, costs ``limit`` bytes at most.
+
+    Parameters
+    ----------
+    stream : binary file-like
+        E.g. a ``gzip.GzipFile`` or a zip member opened with ``ZipFile.open``.
+    limit : int >= 0
+        Most bytes accepted.
+    name : str
+        File name for messages.
+    refusal : str
+        The sentence raised when the stream holds more, e.g. ``"train.gz unpacks
+        to more than the 7,856 bytes its IDX header declares."``
+
+    Returns
+    -------
+    bytes
+        At most ``limit`` bytes.
+
+    Raises
+    ------
+    DataError
+        More than ``limit`` bytes, or a damaged stream.
+    """
+    try:
+        data = stream.read(limit + 1)
+    except _STREAM_ERRORS as exc:
+        raise DataError(f"{name} cannot be unpacked: {exc}.") from None
+    if len(data) > limit:
+        raise DataError(refusal)
+    return data
+
+
+def read_member(archive, info, limit, *, name):
+    """A zip member's content, checked by its declared size and read within it.
+
+    The member's ``file_size`` (what the archive declares) is checked against
+    ``limit`` before anything is decompressed; the content is then read
+    through a bounded stream, so a member whose data does not match its
+    declared size or checksum is refused rather than trusted.
+
+    Parameters
+    ----------
+    archive : zipfile.ZipFile
+    info : zipfile.ZipInfo
+        The member.
+    limit : int >= 0
+        Most bytes accepted.
+    name : str
+        The member's name for messages, e.g. ``"mnist.zip/train.csv"``.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    DataError
+        Declared over ``limit``, or content that does not match what is declared.
+    """
+    if info.file_size > limit:
+        raise DataError(f"{name} declares {info.file_size:,} bytes unpacked; the limit is "
+                        f"{limit:,} bytes.")
+    try:
+        with archive.open(info) as stream:
+            data = read_bounded(stream, info.file_size, name=name, refusal="")
+    except (DataError, *_STREAM_ERRORS):
+        raise DataError(f"{name} does not match the size and checksum it declares "
+                        f"({info.file_size:,} bytes unpacked); the archive is damaged or "
+                        "crafted.") from None
+    return data
+
+
+def npy_headers(archive, name):
+    """The shape and dtype every ``.npy`` member of an ``.npz`` declares, no data read.
+
+    Only each member's header is decompressed (``np.lib.format.read_magic``
+    and ``read_array_header_1_0`` / ``_2_0`` on the member stream), so a
+    caller can refuse an archive by its declared sizes before any array is built.
+
+    Parameters
+    ----------
+    archive : zipfile.ZipFile
+        The opened ``.npz``.
+    name : str
+        File name for messages.
+
+    Returns
+    -------
+    dict of str to NpyHeader
+        By array name (the member name without ``.npy``).
+
+    Raises
+    ------
+    DataError
+        A member that is not a ``.npy`` array, a damaged header, an array of
+        Python objects (never unpickled), or a header that declares a
+        negative or unreadable shape.
+    """
+    headers = {}
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        if not info.filename.endswith(".npy"):
+            raise DataError(f"{name} holds {info.filename!r}, which is not a .npy array; "
+                            "an .npz archive holds only .npy arrays.")
+        key = info.filename[: -len(".npy")]
+        try:
+            with archive.open(info) as stream:
+                version = np.lib.format.read_magic(stream)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(stream)
+                elif version == (2, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(stream)
+                else:
+                    raise ValueError(f"unsupported .npy format version {version}")
+        except Exception as exc:  # noqa: BLE001 - numpy's header parser raises many types
+            raise DataError(f"{name}: the header of array {key!r} cannot be read "
+                            f"({exc}).") from None
+        if dtype.hasobject:
+            raise DataError(f"{name}: array {key!r} holds Python objects (pickled data); "
+                            "for safety it is not loaded. Save plain numeric arrays.")
+        if any(not isinstance(d, int) or d < 0 for d in shape):
+            raise DataError(f"{name}: array {key!r} declares the shape {shape}, which is "
+                            "not an array shape.")
+        headers[key] = NpyHeader(tuple(shape), dtype, int(np.prod(shape, dtype=object))
+                                 * dtype.itemsize)
+    return headers
