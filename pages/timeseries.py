@@ -187,7 +187,7 @@ with st.expander("Export / import the model", icon=":material/save:"):
                               key="ts_model_upload")
     if upload is not None and result is not None:
         with guarded("Upload a .npz file saved by 'Download model' for this data."):
-            imported = load_model_file(upload.getvalue())
+            imported = load_model_file(upload.getvalue(), max_units=2000)
             same = timeseries.predicts_like(result, imported)
             st.metric("Predictions identical to the trained model", "yes" if same else "no")
             if imported.inputs.is_identity:

@@ -138,22 +138,20 @@ def npy_headers(archive, name):
     Returns
     -------
     dict of str to NpyHeader
-        By array name (the member name without ``.npy``).
+        By array name (the member name without ``.npy``); other members are
+        not read.
 
     Raises
     ------
     DataError
-        A member that is not a ``.npy`` array, a damaged header, an array of
+        A damaged header, an array of
         Python objects (never unpickled), or a header that declares a
         negative or unreadable shape.
     """
     headers = {}
     for info in archive.infolist():
-        if info.is_dir():
-            continue
-        if not info.filename.endswith(".npy"):
-            raise DataError(f"{name} holds {info.filename!r}, which is not a .npy array; "
-                            "an .npz archive holds only .npy arrays.")
+        if info.is_dir() or not info.filename.endswith(".npy"):
+            continue  # not an array: never read
         key = info.filename[: -len(".npy")]
         try:
             with archive.open(info) as stream:
@@ -168,8 +166,9 @@ def npy_headers(archive, name):
             raise DataError(f"{name}: the header of array {key!r} cannot be read "
                             f"({exc}).") from None
         if dtype.hasobject:
-            raise DataError(f"{name}: array {key!r} holds Python objects (pickled data); "
-                            "for safety it is not loaded. Save plain numeric arrays.")
+            raise DataError(f"{name}: array {key!r} holds Python objects (pickled data), "
+                            "which are never loaded, so the file is not loaded; save plain "
+                            "numeric arrays.")
         if any(not isinstance(d, int) or d < 0 for d in shape):
             raise DataError(f"{name}: array {key!r} declares the shape {shape}, which is "
                             "not an array shape.")

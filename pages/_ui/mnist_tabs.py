@@ -293,7 +293,8 @@ def export_import_ui(trained, data, model_params):
     if upload is None:
         return
     with guarded("Upload a .npz file saved by 'Download model'."):
-        check = experiments.check_model(experiments.load_classifier(upload.getvalue()),
+        check = experiments.check_model(experiments.load_classifier(upload.getvalue(),
+                                                                    max_units=2000),
                                         data.X_test, data.y_test,
                                         None if trained is None else trained.run.test_pred)
         st.metric("Test accuracy of the loaded model", f"{check.test_accuracy:.1%}")
