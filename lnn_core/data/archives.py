@@ -1,4 +1,4 @@
-"""Reading user archives by what they declare: bounded streams, zip members, ``.npy`` headers.
+"""Reading user archives by what they declare: bounded streams and ``.npy`` headers.
 
 A compressed upload can unpack to far more than it weighs (a megabyte of
 gzip holds a gigabyte of zeros), and its sizes are its own claims: the gzip
@@ -15,17 +15,13 @@ through a stream that stops one byte past the limit, whatever was declared.
 NpyHeader(shape=(3, 4), dtype=dtype('float32'), nbytes=48)
 """
 
-import zipfile
-import zlib
 from typing import NamedTuple
 
 import numpy as np
 
 from ..errors import DataError
 
-__all__ = ["NpyHeader", "npy_headers", "read_bounded", "read_member"]
-
-_STREAM_ERRORS = (OSError, EOFError, zipfile.BadZipFile, zlib.error)
+__all__ = ["NpyHeader", "npy_headers", "read_bounded"]
 
 
 class NpyHeader(NamedTuple):
@@ -44,7 +40,7 @@ class NpyHeader(NamedTuple):
     nbytes: int
 
 
-def read_bounded(stream, limit, *, name, refusal):
+def read_bounded(stream, limit, *, refusal):
     """Read a (decompressing) stream, refusing it as soon as it passes ``limit`` bytes.
 
     At most ``limit + 1`` bytes are ever decompressed, so a gzip whose trailer
@@ -56,8 +52,6 @@ def read_bounded(stream, limit, *, name, refusal):
         E.g. a ``gzip.GzipFile`` or a zip member opened with ``ZipFile.open``.
     limit : int >= 0
         Most bytes accepted.
-    name : str
-        File name for messages.
     refusal : str
         The sentence raised when the stream holds more, e.g. ``"train.gz unpacks
         to more than the 7,856 bytes its IDX header declares."``
@@ -70,54 +64,14 @@ def read_bounded(stream, limit, *, name, refusal):
     Raises
     ------
     DataError
-        More than ``limit`` bytes, or a damaged stream.
+        ``refusal``: the stream holds more than ``limit`` bytes.
+
+    A damaged stream raises what the stream raises (``OSError``,
+    ``zlib.error``, ``zipfile.BadZipFile``); the caller names the file.
     """
-    try:
-        data = stream.read(limit + 1)
-    except _STREAM_ERRORS as exc:
-        raise DataError(f"{name} cannot be unpacked: {exc}.") from None
+    data = stream.read(limit + 1)
     if len(data) > limit:
         raise DataError(refusal)
-    return data
-
-
-def read_member(archive, info, limit, *, name):
-    """A zip member's content, checked by its declared size and read within it.
-
-    The member's ``file_size`` (what the archive declares) is checked against
-    ``limit`` before anything is decompressed; the content is then read
-    through a bounded stream, so a member whose data does not match its
-    declared size or checksum is refused rather than trusted.
-
-    Parameters
-    ----------
-    archive : zipfile.ZipFile
-    info : zipfile.ZipInfo
-        The member.
-    limit : int >= 0
-        Most bytes accepted.
-    name : str
-        The member's name for messages, e.g. ``"mnist.zip/train.csv"``.
-
-    Returns
-    -------
-    bytes
-
-    Raises
-    ------
-    DataError
-        Declared over ``limit``, or content that does not match what is declared.
-    """
-    if info.file_size > limit:
-        raise DataError(f"{name} declares {info.file_size:,} bytes unpacked; the limit is "
-                        f"{limit:,} bytes.")
-    try:
-        with archive.open(info) as stream:
-            data = read_bounded(stream, info.file_size, name=name, refusal="")
-    except (DataError, *_STREAM_ERRORS):
-        raise DataError(f"{name} does not match the size and checksum it declares "
-                        f"({info.file_size:,} bytes unpacked); the archive is damaged or "
-                        "crafted.") from None
     return data
 
 

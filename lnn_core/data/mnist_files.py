@@ -26,7 +26,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from ..errors import DataError
-from .archives import npy_headers, read_bounded, read_member
+from .archives import npy_headers, read_bounded
 from .parsers import decode_text, read_bytes
 
 #: Largest user file read, and largest unpacked content (the full CSV pair is about 130 MB).
@@ -246,7 +246,7 @@ def _decode(name, raw, depth, tally):
 
 
 def _decode_stream(name, stream, limit, depth, tally):
-    """Decode a decompressing stream, unpacking no more than its content declares.
+    """Decode a decompressing stream (gzip, zip member), unpacking no more than it declares.
 
     An IDX file is unpacked up to the size its header declares (checked
     first), anything else up to ``limit`` bytes.
@@ -255,12 +255,12 @@ def _decode_stream(name, stream, limit, depth, tally):
     if _is_idx(head):
         declared = _idx_declared(name, head, tally)
         rest = read_bounded(
-            stream, declared.n_bytes - len(head), name=name,
+            stream, declared.n_bytes - len(head),
             refusal=f"{name} unpacks to more than the {declared.n_bytes:,} bytes its IDX "
                     f"header declares ({declared.what}).")
         return [_decode_idx(name, head + rest, declared)]
     raw = head + read_bounded(
-        stream, limit - len(head), name=name,
+        stream, limit - len(head),
         refusal=f"{name} unpacks to more than {limit // (1024 * 1024)} MB; that is not MNIST.")
     return _decode(name, raw, depth, tally)
 
@@ -287,8 +287,19 @@ def _decode_zip(name, raw, depth, tally):
         if os.path.basename(info.filename).startswith("."):
             continue
         member = f"{name}/{info.filename}"
-        content = read_member(archive, info, MAX_MNIST_BYTES, name=member)
-        parts.extend(_decode(member, content, depth + 1, tally))
+        if info.file_size > MAX_MNIST_BYTES:
+            raise DataError(
+                f"{member} declares {info.file_size:,} bytes unpacked; the limit is "
+                f"{MAX_MNIST_BYTES:,} bytes."
+            )
+        try:  # the stream stops at the declared size and checks it, and the checksum, there
+            with archive.open(info) as stream:
+                parts.extend(_decode_stream(member, stream, info.file_size, depth + 1, tally))
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            raise DataError(
+                f"{member} does not match the size and checksum it declares "
+                f"({info.file_size:,} bytes unpacked); the archive is damaged or crafted."
+            ) from None
     return parts
 
 
