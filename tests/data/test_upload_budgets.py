@@ -55,6 +55,20 @@ def test_gzip_bomb_of_four_idx_files_is_refused_by_its_headers(tmp_path):
     assert result["extra_mb"] < MAX_EXTRA_MB
 
 
+@pytest.mark.slow
+def test_the_full_mnist_in_idx_gz_files_is_admitted(tmp_path):
+    for split, n in (("train", 60_000), ("t10k", 10_000)):
+        write_idx_gz(tmp_path / f"{split}-images-idx3-ubyte.gz", 0x803, (n, 28, 28))
+        write_idx_gz(tmp_path / f"{split}-labels-idx1-ubyte.gz", 0x801, (n,))
+    files = sorted(str(p) for p in tmp_path.iterdir())
+    result = run_child(
+        "from lnn_core.data.mnist import load_mnist\nfrom pathlib import Path",
+        f"data = load_mnist([Path(f) for f in {files!r}])\n"
+        "    assert data.description.startswith('Full MNIST, 60,000 / 10,000'), data.description")
+    assert result["message"] is None
+    assert result["extra_mb"] < MAX_EXTRA_MB                  # 70,000 x 784 x 5 bytes: 262 MiB
+
+
 def idx_bytes(array, magic):
     return idx_header(magic, array.shape) + array.astype(np.uint8).tobytes()
 
