@@ -201,7 +201,7 @@ with st.expander("Export / import the model", icon=":material/save:"):
                               key="ts_model_upload")
     if upload is not None and result is not None:
         with guarded("Upload a .npz file saved by 'Download model' for this data."):
-            imported = load_model_file(upload.getvalue())
+            imported = load_model_file(upload.getvalue(), max_units=2000)
             memory = functools.partial(timeseries.estimate_classifier_memory, dataset) \
                 if dataset is not None else \
                 functools.partial(timeseries.estimate_forecast_memory, *inputs.shape)

@@ -110,7 +110,11 @@ def load_mnist(
     ------
     DataError
         Bad user data (the message names the file, row or column, and what was
-        expected), no cache for ``"cache"``, a failed ``"download"``.
+        expected), files declaring more than
+        :data:`~lnn_core.data.mnist_files.MAX_UPLOAD_IMAGES` images in all or
+        more memory than the server's budget (refused from their headers,
+        before anything is unpacked), no cache for ``"cache"``, a failed
+        ``"download"``.
 
     Examples
     --------

@@ -1,9 +1,20 @@
 """MNIST in files: the :class:`MnistData` container and decoding of user files
-(``.npz``, IDX, gzip, zip, CSV, folders) from bytes, never unpickled."""
+(``.npz``, IDX, gzip, zip, CSV, folders) from bytes, never unpickled.
+
+Every file is judged by what it declares before anything large is allocated
+or decompressed: an IDX header's dimensions, a ``.npy`` header's shape, a zip
+member's size, a CSV's line count.  One upload may hold at most
+:data:`MAX_UPLOAD_IMAGES` images, and the memory they need (the bytes as read
+and their float32 copy) must fit the server's budget
+(:func:`lnn_core.guard.budget_from_env`).  Compressed content is read through
+a stream that stops at what the header declares, never trusting gzip's ISIZE
+or a zip member's declared size.
+"""
 
 import gzip
 import io
 import os
+import re
 import warnings
 import zipfile
 import zlib
@@ -15,10 +26,19 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from ..errors import DataError
+from .archives import npy_headers, read_bounded
 from .parsers import decode_text, read_bytes
 
-#: Largest user file read (the full CSV pair is about 130 MB).
+#: Largest user file read, and largest unpacked content (the full CSV pair is about 130 MB).
 MAX_MNIST_BYTES = 300 * 1024 * 1024
+#: Most images one upload may hold, all files together (the full MNIST is 70,000).
+MAX_UPLOAD_IMAGES = 100_000
+_PIXELS = 28 * 28
+#: Bytes per pixel while an IDX / npz image is decoded: as read (its dtype) plus float32.
+_F32 = 4
+#: Bytes per pixel while a CSV is decoded: pandas' int64 table, its float64 copy, the
+#: float64 pixels without the label column, then float32.
+_CSV_BYTES_PER_PIXEL = 8 + 8 + 8 + 4
 _NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 _IDX_LABELS, _IDX_IMAGES = 0x00000801, 0x00000803
 
@@ -81,11 +101,60 @@ class _Part:
     arrays: tuple
 
 
+class _Tally:
+    """Images and memory an upload declares so far, refused before they are allocated."""
+
+    def __init__(self):
+        self.images = 0
+        self.bytes = 0
+
+    def labels(self, name, n_labels):
+        """Refuse a labels file declaring more labels than one upload may hold images."""
+        if n_labels > MAX_UPLOAD_IMAGES:
+            raise DataError(
+                f"{name} declares {n_labels:,} labels; one upload may hold at most "
+                f"{MAX_UPLOAD_IMAGES:,} images (the full MNIST is 70,000)."
+            )
+
+    def images_of(self, name, n_images, bytes_per_pixel, declares=None):
+        """Count ``n_images`` 28×28 images needing ``bytes_per_pixel`` each while decoded.
+
+        ``declares`` completes the sentence "{name} …" (default "declares
+        {n_images} images of 28×28").
+        """
+        from ..guard import budget_from_env, format_bytes  # guard imports the engine
+
+        declares = declares or f"declares {n_images:,} images of 28×28"
+        if n_images > MAX_UPLOAD_IMAGES:
+            raise DataError(
+                f"{name} {declares}; one upload may hold at most "
+                f"{MAX_UPLOAD_IMAGES:,} images (the full MNIST is 70,000)."
+            )
+        self.images += n_images
+        if self.images > MAX_UPLOAD_IMAGES:
+            raise DataError(
+                f"{name} {declares}, {self.images:,} in the upload with the files before it; "
+                f"one upload may hold at most {MAX_UPLOAD_IMAGES:,} images "
+                "(the full MNIST is 70,000)."
+            )
+        need = n_images * _PIXELS * bytes_per_pixel
+        self.bytes += need
+        budget = budget_from_env()
+        if self.bytes > budget:
+            raise DataError(
+                f"{name} {declares}, which need about "
+                f"{format_bytes(need)} of memory to decode ({format_bytes(self.bytes)} with "
+                f"the files before it), more than the {format_bytes(budget)} budget of this "
+                "server (LNN_LAB_MEMORY_BUDGET_MB)."
+            )
+
+
 def _from_user(source):
     items = _collect(source)
+    tally = _Tally()
     parts = []
     for name, raw in items:
-        parts.extend(_decode(name, raw, depth=0))
+        parts.extend(_decode(name, raw, depth=0, tally=tally))
     arrays, how = _assemble(parts)
     names = ", ".join(name for name, _ in items)
     return _make(*arrays, f"from upload ({names}{how})", "upload")
@@ -146,46 +215,57 @@ def _idx_folder(folder):
     return found
 
 
-def _decode(name, raw, depth):
+def _is_idx(head):
+    return head[:2] == b"\x00\x00" and len(head) >= 4 and head[2] in (
+        0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E)
+
+
+def _decode(name, raw, depth, tally):
     """Recognise one file by its content and decode it into parts."""
     if not raw:
         raise DataError(f"{name} is empty.")
     if raw[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-        return _decode_zip(name, raw, depth)
+        return _decode_zip(name, raw, depth, tally)
     if raw[:2] == b"\x1f\x8b":
         if depth > 1:
             raise DataError(f"{name} is compressed more than once; unpack it first.")
-        return _decode(name, _gunzip(name, raw), depth + 1)
-    if (
-        raw[:2] == b"\x00\x00"
-        and len(raw) >= 4
-        and raw[2] in (0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E)
-    ):
-        return [_decode_idx(name, raw)]
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+                return _decode_stream(name, stream, MAX_MNIST_BYTES, depth + 1, tally)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DataError(f"{name} is a damaged gzip file: {exc}.") from None
+    if _is_idx(raw):
+        return [_decode_idx(name, raw, _idx_declared(name, raw, tally))]
     head = raw[:4096]
     if b"\x00" in head:
         raise DataError(
             f"{name} is not a recognised MNIST file: expected a Keras .npz, IDX files "
             f"(raw or .gz) or a CSV, but it starts with the bytes {raw[:8].hex(' ')}."
         )
-    return [_decode_csv(name, raw)]
+    return [_decode_csv(name, raw, tally)]
 
 
-def _gunzip(name, raw):
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
-            data = handle.read(MAX_MNIST_BYTES + 1)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DataError(f"{name} is a damaged gzip file: {exc}.") from None
-    if len(data) > MAX_MNIST_BYTES:
-        raise DataError(
-            f"{name} unpacks to more than {MAX_MNIST_BYTES // (1024 * 1024)} MB; "
-            "that is not MNIST."
-        )
-    return data
+def _decode_stream(name, stream, limit, depth, tally):
+    """Decode a decompressing stream (gzip, zip member), unpacking no more than it declares.
+
+    An IDX file is unpacked up to the size its header declares (checked
+    first), anything else up to ``limit`` bytes.
+    """
+    head = stream.read(16)  # the longest IDX header MNIST uses (images: 3 dimensions)
+    if _is_idx(head):
+        declared = _idx_declared(name, head, tally)
+        rest = read_bounded(
+            stream, declared.n_bytes - len(head),
+            refusal=f"{name} unpacks to more than the {declared.n_bytes:,} bytes its IDX "
+                    f"header declares ({declared.what}).")
+        return [_decode_idx(name, head + rest, declared)]
+    raw = head + read_bounded(
+        stream, limit - len(head),
+        refusal=f"{name} unpacks to more than {limit // (1024 * 1024)} MB; that is not MNIST.")
+    return _decode(name, raw, depth, tally)
 
 
-def _decode_zip(name, raw, depth):
+def _decode_zip(name, raw, depth, tally):
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = [info for info in archive.infolist() if not info.is_dir()]
@@ -199,7 +279,7 @@ def _decode_zip(name, raw, depth):
     if not members:
         raise DataError(f"{name} is an empty zip archive.")
     if all(info.filename.endswith(".npy") for info in members):
-        return [_Part("npz", name, _npz_arrays(raw, name))]
+        return [_Part("npz", name, _npz_arrays(raw, name, tally))]
     if depth > 0:
         raise DataError(f"{name} holds another archive; unpack it first.")
     parts = []
@@ -207,16 +287,44 @@ def _decode_zip(name, raw, depth):
         if os.path.basename(info.filename).startswith("."):
             continue
         member = f"{name}/{info.filename}"
-        try:
-            content = archive.read(info)
-        except (zipfile.BadZipFile, OSError, zlib.error) as exc:
-            raise DataError(f"{member} cannot be unpacked: {exc}.") from None
-        parts.extend(_decode(member, content, depth + 1))
+        if info.file_size > MAX_MNIST_BYTES:
+            raise DataError(
+                f"{member} declares {info.file_size:,} bytes unpacked; the limit is "
+                f"{MAX_MNIST_BYTES:,} bytes."
+            )
+        try:  # the stream stops at the declared size and checks it, and the checksum, there
+            with archive.open(info) as stream:
+                parts.extend(_decode_stream(member, stream, info.file_size, depth + 1, tally))
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            raise DataError(
+                f"{member} does not match the size and checksum it declares "
+                f"({info.file_size:,} bytes unpacked); the archive is damaged or crafted."
+            ) from None
     return parts
 
 
-def _npz_arrays(raw, name):
+def _npz_declared(raw, name, tally):
+    """Check the shapes a Keras-style npz declares before any array is read."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            headers = npy_headers(archive, name)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise DataError(f"{name} is not a valid npz file: {exc}.") from None
+    for key in _NPZ_KEYS:
+        if key not in headers:
+            continue  # reported with the other missing keys below
+        shape, dtype, _ = headers[key]
+        if key.startswith("y_"):
+            tally.labels(f"{name}: {key}", shape[0] if shape else 0)
+            continue
+        if shape[1:] not in ((28, 28), (_PIXELS,)):
+            raise DataError(f"{name}: {key} must have shape (n, 28, 28), found {shape}.")
+        tally.images_of(f"{name}: {key}", shape[0], dtype.itemsize + _F32)
+
+
+def _npz_arrays(raw, name, tally=None):
     """Validate a Keras-style npz and return (X_train, y_train, X_test, y_test)."""
+    _npz_declared(raw, name, _Tally() if tally is None else tally)
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             files = list(npz.files)
@@ -296,8 +404,24 @@ def _check_labels(array, what):
     return array.astype(np.int64)
 
 
-def _decode_idx(name, raw):
-    magic = int.from_bytes(raw[:4], "big")
+@dataclass(frozen=True)
+class _IdxHeader:
+    """What an IDX header declares, checked against the limits."""
+
+    magic: int
+    dims: tuple
+    header: int  # bytes of the header
+    n_bytes: int  # header and body
+
+    @property
+    def what(self):
+        kind = "images of 28×28" if self.magic == _IDX_IMAGES else "labels"
+        return f"{self.dims[0]:,} {kind}"
+
+
+def _idx_declared(name, head, tally):
+    """Read and check an IDX header (magic, dims) before its body is unpacked or copied."""
+    magic = int.from_bytes(head[:4], "big")
     if magic not in (_IDX_LABELS, _IDX_IMAGES):
         raise DataError(
             f"{name} looks like an IDX file but its magic number is 0x{magic:08X}; "
@@ -305,16 +429,25 @@ def _decode_idx(name, raw):
         )
     n_dims = magic & 0xFF
     header = 4 + 4 * n_dims
-    if len(raw) < header:
+    if len(head) < header:
         raise DataError(
-            f"{name} is truncated: the IDX header needs {header} bytes, found {len(raw)}."
+            f"{name} is truncated: the IDX header needs {header} bytes, found {len(head)}."
         )
-    dims = [int.from_bytes(raw[4 + 4 * k : 8 + 4 * k], "big") for k in range(n_dims)]
-    if magic == _IDX_IMAGES and dims[1:] != [28, 28]:
+    dims = tuple(int.from_bytes(head[4 + 4 * k : 8 + 4 * k], "big") for k in range(n_dims))
+    if magic == _IDX_IMAGES and dims[1:] != (28, 28):
         raise DataError(f"{name}: IDX images must be 28×28, found {dims[1]}×{dims[2]}.")
     if dims[0] == 0:
         raise DataError(f"{name}: the IDX file holds 0 items.")
-    expected = int(np.prod(dims))
+    if magic == _IDX_IMAGES:
+        tally.images_of(name, dims[0], 1 + _F32)
+    else:
+        tally.labels(name, dims[0])
+    return _IdxHeader(magic, dims, header, header + int(np.prod(dims)))
+
+
+def _decode_idx(name, raw, declared):
+    header, dims = declared.header, declared.dims
+    expected = declared.n_bytes - header
     body = len(raw) - header
     if body < expected:
         raise DataError(
@@ -327,20 +460,26 @@ def _decode_idx(name, raw):
             f"({dims[0]:,} items, {expected:,} bytes)."
         )
     values = np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
-    if magic == _IDX_LABELS:
+    if declared.magic == _IDX_LABELS:
         return _Part("labels", name, (_check_labels(values, name),))
     return _Part("images", name, (_check_images(values, name),))
 
 
-def _decode_csv(name, raw):
+def _decode_csv(name, raw, tally):
     """CSV: label then 784 pixels 0..255 per row, header optional."""
-    try:
-        text = decode_text(raw, name=name)
-    except DataError as exc:
+    _decode_text(name, _text_prefix(raw))  # binary or not UTF-8: not recognised
+    start = re.match(rb"[\r\n]*", raw).end()  # blank lines before the first row
+    first_end = raw.find(b"\n", start)
+    n_columns = raw.count(b",", start, len(raw) if first_end < 0 else first_end) + 1
+    if n_columns != 785:  # counted on the bytes: a huge single line fails before decoding
         raise DataError(
-            f"{name} is not a recognised MNIST file (a Keras .npz, IDX files or a CSV): {exc}"
-        ) from None
-    text = text.lstrip("\r\n")
+            f"{name} has {n_columns:,} columns; an MNIST CSV needs 785 "
+            "(the label, then 784 pixel values)."
+        )
+    n_lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)  # rows, maybe a header
+    tally.images_of(name, n_lines, _CSV_BYTES_PER_PIXEL,
+                    declares=f"has {n_lines:,} lines, one image of 28×28 each")
+    text = _decode_text(name, raw).lstrip("\r\n")
     if not text.strip():
         raise DataError(f"{name} is empty.")
     line = text.split("\n", 1)[0]
@@ -413,6 +552,27 @@ def _decode_csv(name, raw):
         )
     images = (pixels.astype(np.float32) / np.float32(255)).reshape(-1, 28, 28)
     return _Part("csv", name, (images, labels.astype(np.int64)))
+
+
+def _text_prefix(raw, size=64 * 1024):
+    """The first ``size`` bytes of ``raw``, without a UTF-8 character cut at the end."""
+    if len(raw) <= size:
+        return raw
+    end = size
+    while end and raw[end - 1] & 0xC0 == 0x80:  # continuation bytes of a cut character
+        end -= 1
+    if end and raw[end - 1] >= 0xC0:  # and its lead byte
+        end -= 1
+    return raw[:end]
+
+
+def _decode_text(name, raw):
+    try:
+        return decode_text(raw, name=name)
+    except DataError as exc:
+        raise DataError(
+            f"{name} is not a recognised MNIST file (a Keras .npz, IDX files or a CSV): {exc}"
+        ) from None
 
 
 def _is_number(text):

@@ -29,7 +29,11 @@ returns them with the estimator, so :meth:`ModelFile.predict` reads data in
 its original units.  A file without them (written before they were stored)
 loads with identity standardisations.
 
-:func:`load_model` reads it with ``allow_pickle=False`` and checks every
+:func:`load_model` first reads what the file declares, without building
+any array: each member's ``.npy`` header (shape and dtype), refusing a file
+whose arrays would take more than ``max_bytes`` or whose ``W`` declares more
+than ``max_units`` neurons (a 1 MB file of zeros can declare a gigabyte).
+It then reads the arrays with ``allow_pickle=False`` and checks every
 array's presence, shape, dtype and finiteness against the parameters before
 rebuilding the estimator, so a loaded model predicts exactly what the saved
 one did, and a damaged or foreign file is a :class:`~lnn_core.errors.DataError`
@@ -53,6 +57,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._validation import check_choice, check_int, check_number, check_seed
+from ..data.archives import npy_headers
 from ..data.standardiser import Standardiser
 from ..errors import DataError
 from .cells import make_cell_params
@@ -60,13 +65,15 @@ from .estimators import EchoStateClassifier, EchoStateRegressor
 from .reservoir import CELLS, RecurrentDraw, Reservoir
 from .states import POOLINGS, n_features
 
-__all__ = ["FORMAT_VERSION", "MAX_MODEL_BYTES", "ModelFile", "load_model", "load_model_file",
-           "save_model"]
+__all__ = ["FORMAT_VERSION", "MAX_MODEL_BYTES", "MAX_UNITS", "ModelFile", "load_model",
+           "load_model_file", "save_model"]
 
 #: Version written by :func:`save_model`; :func:`load_model` reads this version.
 FORMAT_VERSION = 1
-#: Largest total uncompressed size of a model file's arrays (guards memory).
+#: Largest total size a model file's arrays may declare (guards memory).
 MAX_MODEL_BYTES = 2 * 1024**3
+#: Most neurons a loaded model may have unless the caller says otherwise (the app allows 2,000).
+MAX_UNITS = 10_000
 
 _ESTIMATORS = {cls.__name__: cls for cls in (EchoStateClassifier, EchoStateRegressor)}
 _CELL_ARRAYS = {
@@ -234,12 +241,18 @@ def _plain_classes(classes):
                      f"{sorted({type(c).__name__ for c in classes.tolist()})}")
 
 
-def load_model(data):
+def load_model(data, *, max_units=MAX_UNITS, max_bytes=MAX_MODEL_BYTES):
     """Rebuild a fitted estimator from the bytes written by :func:`save_model`.
 
     Parameters
     ----------
     data : bytes or binary file-like (e.g. a Streamlit upload)
+    max_units : int >= 1, default :data:`MAX_UNITS`
+        Most neurons accepted; a file whose ``W`` declares more is refused
+        before any array is read (its predictions would cost ``n_units**2``
+        per step).
+    max_bytes : int >= 1, default :data:`MAX_MODEL_BYTES`
+        Most bytes the file's arrays may declare in all.
 
     Returns
     -------
@@ -251,19 +264,26 @@ def load_model(data):
     ------
     DataError
         Not an ``.npz`` file, truncated, holding object arrays (pickle is
-        never used), another format version, or an array that is missing or
-        has the wrong shape or dtype (the message names the array, the
-        expected and the found shape).
+        never used), declaring more than ``max_units`` neurons or
+        ``max_bytes`` of arrays, another format version, or an array that is
+        missing or has the wrong shape or dtype (the message names the array,
+        the expected and the found shape).
     """
-    return load_model_file(data).estimator
+    return load_model_file(data, max_units=max_units, max_bytes=max_bytes).estimator
 
 
-def load_model_file(data):
+def load_model_file(data, *, max_units=MAX_UNITS, max_bytes=MAX_MODEL_BYTES):
     """Rebuild a fitted estimator and the standardisations of its data.
 
     Parameters
     ----------
     data : bytes or binary file-like (e.g. a Streamlit upload)
+    max_units : int >= 1, default :data:`MAX_UNITS`
+        Most neurons accepted, checked on ``W``'s declared shape before any
+        array is read.
+    max_bytes : int >= 1, default :data:`MAX_MODEL_BYTES`
+        Most bytes the file's arrays may declare in all (from their ``.npy``
+        headers, before any is read).
 
     Returns
     -------
@@ -278,24 +298,42 @@ def load_model_file(data):
         not finite, a spread <= 0, a mean without its spread (or the other
         way round), or target statistics in a classifier's file.
     """
+    max_units = check_int("max_units", max_units, low=1)
+    max_bytes = check_int("max_bytes", max_bytes, low=1)
     raw = _read_bytes(data)
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            total = sum(info.file_size for info in archive.infolist())
+        archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
         raise DataError("this file is not a Liquid Lab model (.npz archive written by "
                         "'Download model'); it may be truncated or of another type") from None
-    if total > MAX_MODEL_BYTES:
-        raise DataError(f"the model file unpacks to {total / 2**30:.1f} GiB, more than the "
-                        f"{MAX_MODEL_BYTES / 2**30:.0f} GiB allowed")
+    with archive:
+        headers = npy_headers(archive, "the model file")
+    _check_declared(headers, max_units, max_bytes)
     try:
         archive = np.load(io.BytesIO(raw), allow_pickle=False)
     except _LOAD_ERRORS as exc:
         raise DataError(f"the model file cannot be opened as .npz: {exc}") from None
     with archive:
-        loader = _Loader(archive)
+        loader = _Loader(archive, headers, max_units)
         estimator = loader.estimator()
         return ModelFile(estimator, *loader.standardisers(estimator))
+
+
+def _check_declared(headers, max_units, max_bytes):
+    """Refuse a model by what its ``.npy`` headers declare, before any array is read."""
+    from ..guard import format_bytes  # the guard imports the engine
+    total = sum(header.nbytes for header in headers.values())
+    if total > max_bytes:
+        raise DataError(f"The model file declares arrays of {format_bytes(total)} in all; "
+                        f"the limit is {format_bytes(max_bytes)} (max_bytes={max_bytes:,}).")
+    if "W" not in headers:
+        return                              # reported as a missing array by the loader
+    shape, dtype, nbytes = headers["W"]
+    if len(shape) == 2 and max(shape) > max_units:
+        raise DataError(f"The model file declares n_units={max(shape):,} (W of "
+                        f"{shape[0]:,}×{shape[1]:,} {dtype}, {format_bytes(nbytes)}); this "
+                        f"server loads models of at most {max_units:,} neurons "
+                        f"(max_units={max_units:,}).")
 
 
 def _read_bytes(data):
@@ -311,16 +349,25 @@ def _read_bytes(data):
 
 
 class _Loader:
-    """Reads and checks the arrays of one opened model archive."""
+    """Reads and checks the arrays of one opened model archive.
 
-    def __init__(self, archive):
+    ``headers`` (from :func:`~lnn_core.data.archives.npy_headers`) give each
+    array's declared shape, checked before the array is read; ``max_units``
+    bounds the parameters' ``n_units``.
+    """
+
+    def __init__(self, archive, headers, max_units):
         self.archive = archive
+        self.headers = headers
+        self.max_units = max_units
 
     def array(self, name, shape=None, kinds="f", dtype=None):
         """The array ``name``, checked for shape, dtype kind/exact dtype and finiteness."""
         if name not in self.archive.files:
             raise DataError(f"the model file has no array {name!r}; it is incomplete or not "
                             "a Liquid Lab model")
+        if shape is not None and name in self.headers:    # refused before it is read
+            _check_shape(name, self.headers[name], shape)
         try:
             value = self.archive[name]
         except _LOAD_ERRORS as exc:
@@ -369,7 +416,7 @@ class _Loader:
         estimator.set_params(**params)
         fitted = self.json("fitted")
         try:
-            cell_scalars = _check_params(estimator, fitted)
+            cell_scalars = _check_params(estimator, fitted, self.max_units)
         except (ValueError, TypeError, KeyError) as exc:
             raise DataError(f"the model file's parameters are invalid: {exc}") from None
         estimator.reservoir_ = self.reservoir(estimator, fitted, cell_scalars)
@@ -457,10 +504,10 @@ def _check_shape(name, value, shape):
     return value
 
 
-def _check_params(estimator, fitted):
+def _check_params(estimator, fitted, max_units):
     """Validate parameters and fitted scalars; return the cell's scalar parameters."""
     p = estimator.get_params()
-    check_int("n_units", p["n_units"], low=1)
+    check_int("n_units", p["n_units"], low=1, high=max_units)
     for name in ("spectral_radius", "input_scaling", "bias_scaling", "ridge"):
         check_number(name, p[name], low=0)
     check_number("density", p["density"], low=0, high=1)

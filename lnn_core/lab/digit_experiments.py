@@ -42,7 +42,7 @@ from .._validation import check_choice, check_int
 from ..data.digits import preprocess_drawing, preprocess_drawing_8x8
 from ..engine.estimators import EchoStateClassifier
 from ..engine.metrics import accuracy
-from ..engine.model_io import load_model
+from ..engine.model_io import MAX_UNITS, load_model
 from ..engine.states import run_states
 from ..errors import DataError
 
@@ -403,13 +403,15 @@ def results_table(y_true, y_pred):
 
 # ----------------------------------------------------------------------------- saved models
 
-def load_classifier(data):
+def load_classifier(data, *, max_units=MAX_UNITS):
     """A digit classifier from a file saved by :func:`lnn_core.engine.model_io.save_model`.
 
     Parameters
     ----------
     data : bytes, path or binary file
         As for :func:`~lnn_core.engine.model_io.load_model`.
+    max_units : int >= 1, default :data:`~lnn_core.engine.model_io.MAX_UNITS`
+        Most neurons accepted, checked before any array is read.
 
     Returns
     -------
@@ -418,9 +420,10 @@ def load_classifier(data):
     Raises
     ------
     DataError
-        Not a Liquid Lab model file, or a time-series regressor.
+        Not a Liquid Lab model file, more than ``max_units`` neurons, or a
+        time-series regressor.
     """
-    model = load_model(data)
+    model = load_model(data, max_units=max_units)
     if not isinstance(model, EchoStateClassifier):
         raise DataError("this file holds a time-series regressor, not a digit classifier")
     return model

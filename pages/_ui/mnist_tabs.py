@@ -324,7 +324,7 @@ def export_import_ui(trained, data, model_params):
     if upload is None:
         return
     with guarded("Upload a .npz file saved by 'Download model'."):
-        model = experiments.load_classifier(upload.getvalue())
+        model = experiments.load_classifier(upload.getvalue(), max_units=2000)
         with job_slot("testing the loaded model", _predict_bytes(model, data.X_test)):
             check = experiments.check_model(model, data.X_test, data.y_test,
                                             None if trained is None else trained.run.test_pred)

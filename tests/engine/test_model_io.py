@@ -17,6 +17,7 @@ from lnn_core.engine.model_io import (
     load_model_file,
     save_model,
 )
+from tests.peak_memory import MAX_EXTRA_MB, run_child
 
 CELLS = ("esn", "ltc", "cfc")
 CELL_OPTIONS = {"esn": None, "ltc": {"tau_range": (0.3, 4.0), "unfolds": 3}, "cfc": {"time": 0.7}}
@@ -331,3 +332,67 @@ def test_save_refuses_mismatched_standardisers(scaled_regressor, classifier):
         save_model(model, {"mean": [0, 0]})
     with pytest.raises(ValueError, match="target_standardiser must be None for a classifier"):
         save_model(classifier, Standardiser.identity(8), Standardiser.identity(10))
+
+
+# --------------------------------------------------------------------------- #
+# Budgets: a file is judged by its .npy headers before any array is read
+# --------------------------------------------------------------------------- #
+def _giant(regressor_file, n_units):
+    """A model file declaring ``n_units`` neurons, all weights zero, compressed to ~1 MB."""
+    arrays = _arrays(regressor_file)
+    params = json.loads(str(arrays["params"][0]))
+    params["n_units"] = n_units
+    arrays["params"] = np.array([json.dumps(params)])
+    arrays["W"] = np.zeros((n_units, n_units), np.float32)
+    arrays["W_in"] = np.zeros((n_units, arrays["W_in"].shape[1]), np.float32)
+    arrays["bias"] = np.zeros(n_units, np.float32)
+    arrays["coef"] = np.zeros((n_units, arrays["coef"].shape[1]), np.float64)
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def regressor_file():
+    series = np.sin(np.linspace(0, 20, 300))[:, None]
+    return save_model(EchoStateRegressor(n_units=30, random_state=0).fit(series[:-1], series[1:]))
+
+
+def test_model_declaring_16000_units_is_refused_before_any_array_is_read(regressor_file,
+                                                                         tmp_path):
+    path = tmp_path / "giant.npz"
+    path.write_bytes(_giant(regressor_file, 16_000))
+    assert path.stat().st_size < 2_000_000                     # W alone declares 1 GB
+    result = run_child("from lnn_core.engine.model_io import load_model_file\n"
+                       "from pathlib import Path",
+                       f"load_model_file(Path({str(path)!r}).read_bytes(), max_units=2000)")
+    assert result["message"] == (
+        "The model file declares n_units=16,000 (W of 16,000×16,000 float32, 976.6 MiB); this "
+        "server loads models of at most 2,000 neurons (max_units=2,000).")
+    assert result["extra_mb"] < MAX_EXTRA_MB
+
+
+def test_arrays_over_the_byte_limit_are_refused_by_their_headers(regressor_file):
+    with pytest.raises(DataError) as caught:
+        load_model_file(_giant(regressor_file, 600), max_bytes=1_000_000)
+    assert str(caught.value) == ("The model file declares arrays of 1.4 MiB in all; the limit "
+                                 "is 976.6 KiB (max_bytes=1,000,000).")
+
+
+def test_a_real_model_at_the_app_limit_still_loads(regressor_file, classifier):
+    series = np.sin(np.linspace(0, 20, 300))[:, None]
+    again = load_model_file(regressor_file, max_units=2000)
+    reference = EchoStateRegressor(n_units=30, random_state=0).fit(series[:-1], series[1:])
+    np.testing.assert_array_equal(again.predict(series), reference.predict(series))
+    assert load_model(save_model(classifier), max_units=40).n_units == 40
+
+
+def test_units_over_the_limit_are_refused_even_if_w_is_small(regressor_file):
+    arrays = _arrays(regressor_file)
+    params = json.loads(str(arrays["params"][0]))
+    params["n_units"] = 3_000                                  # W still 30 x 30
+    arrays["params"] = np.array([json.dumps(params)])
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    with pytest.raises(DataError, match=r"n_units must be .*2000"):
+        load_model_file(buffer.getvalue(), max_units=2000)

@@ -45,6 +45,15 @@ class ParseLimits:
         Time steps of one sequence.
     max_channels : int, default 100
         Channels (numeric feature columns) per time step.
+    max_cells : int, default 10,000,000
+        Cells a file may hold, estimated from its bytes before anything is
+        parsed.  A CSV counts ``(data lines + 1,000) x columns of its first
+        line``: each column counts 1,000 cells more for the fixed cost of
+        parsing it (pandas handles every column on its own, so 100,000
+        columns take minutes even with few rows).  A ``.ts`` file counts its
+        values (the commas and colons of its data lines, plus one per line).
+        The default admits a 50 MB table of 1,000 columns (about 400 MB
+        while parsed) and refuses a 50 MB table of 10,000.
 
     Examples
     --------
@@ -57,6 +66,7 @@ class ParseLimits:
     max_series: int = 100_000
     max_length: int = 100_000
     max_channels: int = 100
+    max_cells: int = 10_000_000
 
     def __post_init__(self):
         for name in (
@@ -65,6 +75,7 @@ class ParseLimits:
             "max_series",
             "max_length",
             "max_channels",
+            "max_cells",
         ):
             check_int(name, getattr(self, name), low=1)
 

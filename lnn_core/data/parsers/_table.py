@@ -11,6 +11,10 @@ import pandas as pd
 from ...errors import DataError
 from ._base import _NOT_DATES, _PANDAS_FIELDS, MISSING_TOKENS
 
+#: What parsing one column costs, in cells: pandas handles every column on its own
+#: (measured: 1.4 ms per column against 0.9 µs per cell).
+_CELLS_PER_COLUMN = 1_000
+
 
 # --------------------------------------------------------------------------- #
 # CSV reading
@@ -83,6 +87,13 @@ def _read_table(
     if n_lines - 1 > limits.max_rows:
         raise DataError(
             f"{name} has about {n_lines:,} rows; the limit is max_rows={limits.max_rows:,}."
+        )
+    cells = (n_lines + _CELLS_PER_COLUMN) * n_columns  # before pandas allocates anything
+    if cells > limits.max_cells:
+        raise DataError(
+            f"{name} has about {n_lines:,} rows of {n_columns:,} columns, which count as "
+            f"{cells:,} cells (rows plus {_CELLS_PER_COLUMN:,}, times columns); the limit is "
+            f"max_cells={limits.max_cells:,}."
         )
     decimal_comma = sep == ";"
     has_header = header(first, decimal_comma) if callable(header) else bool(header)

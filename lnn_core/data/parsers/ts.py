@@ -53,6 +53,12 @@ def parse_ts(data, *, name=None, limits=ParseLimits()):
     """
     name = _resolve_name(data, name, "upload.ts")
     text = _read_text(data, name, limits)
+    n_values = text.count(",") + text.count(":") + text.count("\n") + 1  # before splitting
+    if n_values > limits.max_cells:
+        raise DataError(
+            f"{name} holds about {n_values:,} values (counting its commas, colons and lines); "
+            f"the limit is max_cells={limits.max_cells:,}."
+        )
     lines = text.splitlines()
     if len(lines) > limits.max_rows:
         raise DataError(
