@@ -19,12 +19,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from loadtest.server import healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -50,7 +50,7 @@ class Server:
 
     def healthy(self):
         """Whether ``/_stcore/health`` answers now."""
-        return _health(self.url)
+        return healthy(self.url)
 
     def output(self):
         """What the server printed so far (stdout and stderr)."""
@@ -61,14 +61,6 @@ def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _health(url):
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except OSError:                         # refused, reset, timed out: not up (yet)
-        return False
 
 
 def start_server(data_dir, log_path, extra_args=()):
@@ -90,7 +82,7 @@ def start_server(data_dir, log_path, extra_args=()):
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
                                    stderr=subprocess.STDOUT)
-    while not _health(url):
+    while not healthy(url):
         if process.poll() is not None or time.perf_counter() - start > STARTUP_TIMEOUT:
             stop_server(process)
             reason = (f"exited with code {process.returncode}" if process.returncode is not None
