@@ -181,7 +181,7 @@ def _init_from_url(key_prefix=""):
         if text is not None:
             parsed = _from_url(name, text)
             if parsed is None:
-                st.warning(f"The link sets {key} to {plain(text, limit=60, quote=True)}, "
+                st.warning(f"The link sets {key} to {plain(text, limit=100, quote=True)}, "
                            f"which is ignored: {name} must be {_allowed(name)}. Using the "
                            f"default {_to_url(name, value)}.", icon=":material/link_off:")
             else:
