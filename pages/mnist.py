@@ -34,8 +34,9 @@ estimator_kwargs = tuple(sorted((params.estimator_kwargs() | readout).items()))
 data, data_key = data_ui()        # data_key: the source, or the upload's SHA-256
 if data is None:
     st.stop()
-st.caption(f"**{plain(data.description)}** · images {data.X_train.shape[1]}×{data.X_train.shape[2]}: "
-           f"{data.X_train.shape[1]} time steps of {data.X_train.shape[2]} pixels")
+n_rows, n_columns = data.X_train.shape[1:]
+st.caption(f"**{plain(data.description)}** · images {n_rows}×{n_columns}: {n_rows} time steps "
+           f"of {n_columns} pixels")
 
 sizes = experiments.training_sizes(len(data.y_train))
 n_train = st.select_slider("Training images", sizes, value=experiments.nearest(sizes, 10000),

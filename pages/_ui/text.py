@@ -27,7 +27,7 @@ _AUTOLINK = re.compile(r"(?<=:)(?=/)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
 def _one_line(value, limit):
-    """``str(value)`` on one line: controls and format characters dropped, shortened to ``limit``."""
+    """``str(value)`` on one line, without control or format characters, cut to ``limit``."""
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
                    for c in str(value) if unicodedata.category(c) != "Cf")
     text = " ".join(text.split())

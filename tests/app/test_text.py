@@ -1,4 +1,4 @@
-"""User text is text: ``plain()`` for Markdown, ``figure_text()`` for Plotly, and where they are used.
+"""User text is text: ``plain()`` for Markdown, ``figure_text()`` for Plotly, and their use.
 
 What CommonMark shows for a string made of plain characters and backslash
 escapes is the string with the escapes resolved; :func:`rendered` computes
