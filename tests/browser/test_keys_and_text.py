@@ -42,7 +42,7 @@ pytestmark = pytest.mark.browser
 PAYLOADS = (
     ("1` **Session expired.** [Sign in](https://evil.example/login) "
      "![](http://attacker.example/pixel.png)"),
-    ('<img src="http://attacker.example/raw.png"> www.evil.example `x` '
+    ('` www.evil.example <img src="http://attacker.example/raw.png"> '
      "<a href=https://evil.example>a</a>"),
 )
 #: Every query parameter the app reads: the shared reservoir, presenter mode, Dynamics' widgets.
