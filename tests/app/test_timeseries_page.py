@@ -5,7 +5,7 @@ import io
 import numpy as np
 
 from lnn_core.engine.model_io import load_model_file
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, shown
 
 PAGE = "pages/timeseries.py"
 
@@ -111,7 +111,7 @@ def test_a_forecast_over_the_memory_budget_is_refused_with_a_sentence(monkeypatc
     monkeypatch.setenv("LNN_LAB_MEMORY_BUDGET_MB", "1")
     at = open_page(PAGE)
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert any("Forecasting 3,000 steps needs about" in e and "budget" in e
                and "fewer neurons, or a shorter series" in e and "pooling" not in e
                for e in errors), errors
