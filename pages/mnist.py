@@ -17,6 +17,7 @@ from pages._ui.mnist_tabs import (
 from pages._ui.params import reservoir_controls
 from pages._ui.runs import record_run
 from pages._ui.shell import route_through_app
+from pages._ui.text import plain
 
 route_through_app()
 
@@ -30,12 +31,12 @@ params = reservoir_controls()
 readout = readout_ui()
 estimator_kwargs = tuple(sorted((params.estimator_kwargs() | readout).items()))
 
-source, data = data_ui()
+data, data_key = data_ui()        # data_key: the source, or the upload's SHA-256
 if data is None:
     st.stop()
-data_key = f"{source}:{data.description}"
-st.caption(f"**{data.description}** · images {data.X_train.shape[1]}×{data.X_train.shape[2]}: "
-           f"{data.X_train.shape[1]} time steps of {data.X_train.shape[2]} pixels")
+n_rows, n_columns = data.X_train.shape[1:]
+st.caption(f"**{plain(data.description)}** · images {n_rows}×{n_columns}: {n_rows} time steps "
+           f"of {n_columns} pixels")
 
 sizes = experiments.training_sizes(len(data.y_train))
 n_train = st.select_slider("Training images", sizes, value=experiments.nearest(sizes, 10000),
@@ -49,9 +50,10 @@ if st.button("Train", type="primary", icon=":material/play_arrow:"):
                    {"train accuracy": trained.run.train_accuracy,
                     "test accuracy": trained.run.test_accuracy}, trained.run.seconds)
 trained = st.session_state.get("mnist_trained")
-if trained is not None and trained.data_key != data_key:
-    st.info("The last model was trained on other data; press **Train** for this one.")
-    trained = None
+if trained is not None and trained.key != (data_key, n_train, estimator_kwargs):
+    st.info("The last model was trained on other data or settings; press **Train** for this "
+            "one.")
+    trained = None                     # neither shown nor offered for download
 
 results_tab, article_tab, curves_tab, draw_tab, io_tab = st.tabs(
     ["Results", "Article vs fixes", "Accuracy curves", "Draw a digit", "Export / import"],

@@ -20,6 +20,7 @@ from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
 from pages._ui.shell import route_through_app
+from pages._ui.text import plain
 
 route_through_app()
 
@@ -178,7 +179,7 @@ if runs is not None:
     if len(runs) < state.get("planned", len(runs)):
         st.warning(f"Stopped after {len(runs)} of {state['planned']} evaluations; showing those.")
     columns = st.columns(3)
-    columns[0].metric(f"Best {top['metric']}", f"{top['score_mean']:.4g}",
+    columns[0].metric(f"Best {plain(top['metric'])}", f"{top['score_mean']:.4g}",
                       help="Mean over seeds on the validation split.")
     columns[1].metric("Evaluations", f"{len(runs):,}")
     columns[2].metric("Time", f"{state['seconds']:.1f} s" if "seconds" in state else "–")
@@ -188,7 +189,8 @@ if runs is not None:
     report.plotly_chart(style_figure(figure, figure.layout.height), width="stretch",
                         key="sweep_report")
     table.dataframe(summary, hide_index=True)
-    st.success(f"Best point on {top['task']}: {describe_point(best)}, seed {best['seed']}.")
+    st.success(f"Best point on {plain(top['task'])}: {describe_point(best)}, "   # a CSV's cell
+               f"seed {best['seed']}.")
     values = widget_values(best)
     changed = [f"{n} {best[n]:g} → {values[n]:g}" for n in values if values[n] != best[n]]
     if changed:

@@ -1,7 +1,6 @@
 """Time series: forecast a signal (and let the model run on its own), or classify sequences."""
 
 import functools
-import hashlib
 
 import numpy as np
 import streamlit as st
@@ -14,11 +13,13 @@ from lnn_core.figures import story as figs
 from lnn_core.lab import timeseries
 from pages._ui.errors import guarded
 from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
+from pages._ui.keys import upload_digest
 from pages._ui.params import reservoir_controls
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
 from pages._ui.shell import route_through_app
+from pages._ui.text import figure_text, plain
 
 route_through_app()
 
@@ -38,12 +39,15 @@ PARSERS = {"forecast": datasets.parse_forecast_csv, "long": datasets.parse_long_
 
 @st.cache_resource(max_entries=8, ttl="1h", show_spinner="Training the readout…")
 def forecast(data_key, estimator_kwargs, horizon, free_channel, _inputs, _targets):
+    """Fit and score a forecaster; ``data_key`` names the arrays by content (file, layout,
+    columns) or by the built-in series' settings."""
     granted_slots()                                # a cache miss waits in line (gate.gated)
     return timeseries.fit_forecast(_inputs, _targets, dict(estimator_kwargs), horizon, free_channel)
 
 
 @st.cache_resource(max_entries=4, ttl="1h", show_spinner=False)
 def classify(data_key, estimator_kwargs, seed, _dataset):
+    """Fit and score a classifier; ``data_key`` is the upload's SHA-256 and its layout."""
     granted_slots()
     progress, finish = progress_callback("Collecting reservoir states")
     result = timeseries.fit_classifier(_dataset, dict(estimator_kwargs), seed, progress=progress)
@@ -85,7 +89,7 @@ with guarded("Check the file's layout and columns."):
             "Target", channels, key="ts_channel", persist_state="session")
         inputs, targets, free_channel = timeseries.forecast_arrays(
             series, channels.index(target_name))
-        data_key = f"{name}:{n_steps}:{seed}:{target_name}"
+        data_key = ("built-in", name, n_steps, seed, target_name)
         data_label = f"{name}, {n_steps:,} steps, seed {seed}" + (
             f", target {target_name}" if len(channels) > 1 else "")
     else:
@@ -96,7 +100,7 @@ with guarded("Check the file's layout and columns."):
                  "then the values) or a .ts file of the UEA/UCR archive.")
         if upload is not None:
             raw = upload.getvalue()
-            digest = hashlib.sha256(raw).hexdigest()
+            digest = upload_digest([upload])             # its name and bytes
             # one radio per file: a shared key showed "Forecasting" for a new file while
             # the page still read it with the previous file's layout (real browser)
             layout = "ts" if upload.name.lower().endswith(".ts") else st.radio(
@@ -104,7 +108,7 @@ with guarded("Check the file's layout and columns."):
                 key=f"ts_layout_{digest[:12]}")
             parsed = gated(parse_upload, digest, layout, upload.name, raw,
                            label="reading a file", nbytes=PARSE_FACTOR * len(raw))
-            st.caption(parsed.description)
+            st.caption(plain(parsed.description, limit=400))
             if layout == "forecast":
                 cols, file_key = st.columns(3), digest[:12]     # fresh choices for a new file
                 chosen = cols[0].multiselect("Input columns", parsed.numeric_columns,
@@ -119,10 +123,10 @@ with guarded("Check the file's layout and columns."):
                 else:
                     inputs, targets, free_channel = timeseries.table_arrays(
                         parsed, target_name, chosen, missing)
-                    data_key = f"{digest}:{chosen}:{target_name}:{missing}"
+                    data_key = (digest, layout, tuple(chosen), target_name, missing)
                     data_label = f"{upload.name}: {target_name} from {', '.join(chosen)}"
-            else:
-                dataset, data_key = parsed, digest
+            else:                 # the layout is part of the key: long and wide differ
+                dataset, data_key = parsed, (digest, layout)
 
 if dataset is not None:
     pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:3], index=2, key="ts_pooling")
@@ -147,7 +151,8 @@ if dataset is not None:
         cols[1].metric("Test sequences", f"{len(result.truth):,}")
         cols[2].metric("Time", f"{result.seconds:.1f} s")
         matrix, labels = lnn_core.confusion_matrix(result.truth, result.predicted)
-        st.plotly_chart(style_figure(figs.confusion_figure(matrix, labels)), width="stretch")
+        st.plotly_chart(style_figure(figs.confusion_figure(             # labels are CSV cells
+            matrix, [figure_text(label, limit=30) for label in labels])), width="stretch")
 elif inputs is not None:
     with guarded("Try a shorter horizon or another target."):
         if free_channel is not None:
@@ -181,7 +186,7 @@ elif inputs is not None:
         steps = np.arange(result.split, len(result.truth))
         st.plotly_chart(style_figure(figs.forecast_figure(
             steps, result.truth[result.split:], result.predicted[result.split:],
-            f"Predicting {target_name} {horizon} step(s) ahead on the test part (standardised)")),
+            f"Predicting {figure_text(target_name, limit=60)} {horizon} step(s) ahead on the test part (standardised)")),
             width="stretch")
         if result.generated is not None:
             st.plotly_chart(style_figure(figs.generation_figure(

@@ -3,7 +3,8 @@
 Modules by concern: :mod:`.shell` (page table, shared sidebar, server tuning),
 :mod:`.params` (parameters, widgets, URL state), :mod:`.presenter` (presenter mode,
 figure style), :mod:`.errors` (``guarded``), :mod:`.runs` (run records, downloads),
-:mod:`.progress` (progress bars), :mod:`.mnist_tabs` (the MNIST page's tabs).
+:mod:`.progress` (progress bars), :mod:`.mnist_tabs` (the MNIST page's tabs),
+:mod:`.text` (user text as text), :mod:`.keys` (content keys of uploads).
 
 API
 ---
@@ -28,6 +29,15 @@ API
 ``guarded(hint=None)``
     Context manager: bad input or any failure becomes an ``st.error`` sentence,
     never a traceback.
+``plain(value, limit=120, quote=False)``, ``figure_text(value, limit=120)``
+    Whatever a user, a file or a link supplied (file and column names, CSV
+    cells, query values, error messages quoting them), escaped so Streamlit's
+    Markdown, or Plotly's HTML-like text, shows it literally: no link, image
+    or formatting of theirs.  Use them wherever user text enters a Markdown
+    string, a label or a figure's text.
+``upload_digest(files)``
+    SHA-256 over every uploaded file's name and bytes: the key of anything
+    cached from an upload (never its description).
 ``record_run(kind, data, params, metrics, seconds, curves=None)``
     Appends a run to ``st.session_state["runs"]`` for the Runs page.
 ``progress_callback(label)``

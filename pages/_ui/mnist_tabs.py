@@ -3,11 +3,11 @@
 Not a page (the router lists pages from ``pages._ui.params.PAGES``):
 ``pages/mnist.py`` calls these top to bottom.  The numbers come from
 :mod:`lnn_core.lab.digit_experiments`; the ``st.cache_*`` wrappers of its slow
-calls live here, at the edge, keyed on small hashable values (``data_key``
-names the data, which is passed unhashed as ``_data``).
+calls live here, at the edge, keyed on small hashable values: ``data_key``
+names the data by content (the source, or an upload's SHA-256 over every
+file's name and bytes) and the data itself is passed unhashed as ``_data``.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 import streamlit as st
@@ -21,6 +21,7 @@ from lnn_core.lab import article
 from lnn_core.lab import digit_experiments as experiments
 from pages._ui.errors import guarded
 from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
+from pages._ui.keys import upload_digest
 from pages._ui.params import apply_preset, nearest_ridge
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
@@ -38,10 +39,14 @@ TUNED = article.TUNED
 
 @dataclass(frozen=True)
 class Trained:
-    """A fitted model and its scores, kept in the session with the data it was fitted on."""
+    """A fitted model, its scores and its file, with the key it was trained under.
+
+    ``key`` is ``(data_key, n_train, estimator_kwargs)``: the page shows the
+    model, and offers its file, only while its own key is this key.
+    """
 
     run: experiments.DigitRun
-    data_key: str
+    key: tuple
     model_file: bytes
 
 
@@ -56,18 +61,22 @@ def load_source(source):
 
 @counted_cache(max_entries=2, ttl="1h", show_spinner="Reading the upload…")
 def load_upload(sha256, _files):
+    """The uploaded files as MNIST data, keyed by :func:`pages._ui.keys.upload_digest`."""
     return datasets.load_mnist(list(_files) if len(_files) > 1 else _files[0])
 
 
 @st.cache_resource(max_entries=6, ttl="2h", show_spinner=False)
 def train(data_key, n_train, estimator_kwargs, _data):
-    """Fit on the first ``n_train`` images (the bar is drawn inside, so a cache hit replays it)."""
+    """Fit on the first ``n_train`` images (the bar is drawn inside, so a cache hit replays it).
+
+    ``data_key`` names ``_data`` by content (see :func:`data_ui`), never by its description.
+    """
     granted_slots()                                # a cache miss waits in line (gate.gated)
     progress, finish = progress_callback("Collecting reservoir states")
     run = experiments.fit_and_score(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
                                     estimator_kwargs, n_train=n_train, progress=progress)
     finish()
-    return Trained(run, data_key, save_model(run.model))
+    return Trained(run, (data_key, n_train, estimator_kwargs), save_model(run.model))
 
 
 @st.cache_data(max_entries=8, ttl="2h", show_spinner=False)
@@ -162,10 +171,11 @@ def data_ui():
 
     Returns
     -------
-    source : str
-        A key of :data:`SOURCES`.
     data : lnn_core.data.datasets.MnistData or None
         ``None`` until there is data to use (no upload yet, MNIST not downloaded).
+    data_key : str or None
+        What the data is, by content: the built-in source's name, or
+        ``"upload:"`` and :func:`pages._ui.keys.upload_digest` of every file.
     """
     source = st.segmented_control("Data", list(SOURCES), format_func=SOURCES.get,
                                   default="digits", key="mnist_source",
@@ -175,11 +185,11 @@ def data_ui():
             files = st.file_uploader("Keras .npz, the four IDX files, or CSV (label, 784 pixels)",
                                      accept_multiple_files=True, key="mnist_upload")
             if files:
-                digest = hashlib.sha256(b"".join(f.name.encode() + f.getvalue() for f in files))
-                return source, load_upload(digest.hexdigest(), tuple(files))
+                digest = upload_digest(files)
+                return load_upload(digest, tuple(files)), f"upload:{digest}"
         elif source == "full":
             try:
-                return source, load_source("full")
+                return load_source("full"), source
             except lnn_core.DataError:
                 st.info("Full MNIST is not on this machine yet (11 MB download, checked by "
                         "SHA-256).")
@@ -190,8 +200,8 @@ def data_ui():
                     finish()
                     st.rerun()
         else:
-            return source, load_source(source)
-    return source, None
+            return load_source(source), source
+    return None, None
 
 
 # ----------------------------------------------------------------------------- tabs
@@ -239,13 +249,14 @@ def article_ui(data, data_key):
     n_units = cols[1].select_slider("Neurons", [300, 1000], 300, key="mnist_ladder_units",
                                     help="The article used 1,000 (dense): minutes, not seconds.")
     n_test = experiments.ladder_test_size(n_images, len(data.y_test))
+    key = (data_key, n_images, n_test, n_units)
     if st.button("Run the article's method and the fixes", icon=":material/science:"):
         with guarded():
-            st.session_state["mnist_ladder"] = gated(
+            st.session_state["mnist_ladder"] = key, gated(
                 ladder, data_key, n_images, n_test, n_units, data, label="the ladder",
                 nbytes=_ladder_bytes(n_images, n_units))
-    steps = st.session_state.get("mnist_ladder")
-    if steps:
+    kept_key, steps = st.session_state.get("mnist_ladder", (None, None))
+    if steps and kept_key == key:
         st.plotly_chart(style_figure(figs.ladder_figure(
             [s.name for s in steps], [s.explanation for s in steps],
             [s.test_accuracy for s in steps], article.ARTICLE_ACCURACY, "article: 35.8 %"),
@@ -259,14 +270,14 @@ def curves_ui(data, data_key, sizes, n_train, estimator_kwargs):
     vary = st.selectbox("Vary", experiments.CURVE_PARAMETERS, key="mnist_curve_vary",
                         format_func=lambda name: "training images" if name == "n_train" else name)
     values = experiments.curve_values(vary, sizes, n_train)
+    key = (data_key, n_train, estimator_kwargs, vary, values)
     if st.button("Compute curve", icon=":material/monitoring:"):
         with guarded("Try fewer training images."):
-            st.session_state["mnist_curve"] = gated(
-                accuracy_curve, data_key, n_train, estimator_kwargs, vary, values, data,
-                label="the accuracy curve",
+            st.session_state["mnist_curve"] = key, gated(
+                accuracy_curve, *key, data, label="the accuracy curve",
                 nbytes=_curve_bytes(data, n_train, estimator_kwargs, vary, values))
-    curve = st.session_state.get("mnist_curve")
-    if curve is not None:
+    kept_key, curve = st.session_state.get("mnist_curve", (None, None))
+    if curve is not None and kept_key == key:
         label = "training images" if curve.vary == "n_train" else curve.vary
         st.plotly_chart(style_figure(figs.accuracy_curve_figure(
             curve.values, curve.train_accuracy, curve.test_accuracy, label,

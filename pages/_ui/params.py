@@ -8,6 +8,7 @@ import streamlit as st
 import lnn_core
 
 from .presenter import presenter_mode
+from .text import plain
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,8 @@ def _init_from_url(key_prefix=""):
     """Fill missing parameter keys of ``st.session_state`` from the URL, else defaults.
 
     A URL value outside the allowed range is ignored with a warning naming
-    the parameter and the range.  Keys already set (this session) win.
+    the parameter and the range; the value is quoted, shortened and shown as
+    plain text (a link may carry Markdown).  Keys already set (this session) win.
     """
     for name in PARAM_NAMES:
         key = key_prefix + name
@@ -179,9 +181,9 @@ def _init_from_url(key_prefix=""):
         if text is not None:
             parsed = _from_url(name, text)
             if parsed is None:
-                st.warning(f"The link sets `{key}={text}`, which is ignored: {name} must be "
-                           f"{_allowed(name)}. Using the default {_to_url(name, value)}.",
-                           icon=":material/link_off:")
+                st.warning(f"The link sets {key} to {plain(text, limit=100, quote=True)}, "
+                           f"which is ignored: {name} must be {_allowed(name)}. Using the "
+                           f"default {_to_url(name, value)}.", icon=":material/link_off:")
             else:
                 value = parsed
         st.session_state[_STORE + key] = value

@@ -30,6 +30,7 @@ functions themselves: ``from tests.app.conftest import open_page, chart_specs``.
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,12 @@ def open_page(page=None, query=None, session=None):
     if page is not None:
         at.switch_page(page)  # before the first run: like opening the page's URL
     return at.run()
+
+
+def shown(markdown):
+    """The text Markdown escaped by ``pages._ui.text.plain`` shows: escapes resolved, word
+    joiners (which keep bare URLs from being linked) dropped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def decode_arrays(value):

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from pages._ui.text import plain
+
 PAGE = "pages/reservoir.py"
 SMALL = {"n_units": "60"}  # keeps each run fast; defaults are tested once
 
@@ -67,7 +69,7 @@ def test_invalid_url_value_warns_and_falls_back(app_page, key, text, allowed):
     at = app_page(PAGE, query={**SMALL, key: text})
     assert not at.exception
     (warning,) = at.warning
-    assert f"`{key}={text}`" in warning.value and allowed in warning.value
+    assert f"{key} to {plain(text, quote=True)}" in warning.value and allowed in warning.value
     assert key not in at.query_params  # the bad value is dropped from the URL
 
 

@@ -3,6 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pages._ui.text import plain
+
 PAGE = "pages/runs.py"
 
 
@@ -79,7 +81,7 @@ def test_helpers_record_and_guard():
     assert run["curves"]["loss"] == {"x": [0.0, 1.0], "y": [3.0, 2.0]}
     assert run["curves"]["pair"] == {"x": [10.0, 20.0], "y": [1.0, 2.0]}
     errors = [e.value for e in at.error]
-    assert "column 'x' is empty" in errors[0]
+    assert plain("column 'x' is empty") in errors[0]                # shown as text
     assert "more memory" in errors[1] and "Use fewer neurons." in at.info[1].value
     assert errors[2].startswith("Something went wrong (KeyError")
     assert at.text[0].value == "still running"

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from lnn_core import sweep
+from pages._ui.text import plain
 
 PAGE = "pages/sweep.py"
 
@@ -74,5 +75,5 @@ def test_malformed_csv_upload_shows_an_error_not_a_traceback(app_page):
     at.file_uploader(key="sweep_upload").set_value(("mine.csv", bad.encode(), "text/csv")).run()
     assert not at.exception
     (error,) = at.error
-    assert "mine.csv is not a sweep results file" in error.value
-    assert "lacks the column(s) point" in error.value
+    assert plain("mine.csv is not a sweep results file") in error.value     # shown as text
+    assert plain("lacks the column(s) point") in error.value

@@ -5,7 +5,7 @@ import io
 import numpy as np
 
 from lnn_core.engine.model_io import load_model_file
-from tests.app.conftest import open_page
+from tests.app.conftest import open_page, shown
 
 PAGE = "pages/timeseries.py"
 
@@ -111,7 +111,7 @@ def test_a_forecast_over_the_memory_budget_is_refused_with_a_sentence(monkeypatc
     monkeypatch.setenv("LNN_LAB_MEMORY_BUDGET_MB", "1")
     at = open_page(PAGE)
     assert not at.exception
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert any("Forecasting 3,000 steps needs about" in e and "budget" in e
                and "fewer neurons, or a shorter series" in e and "pooling" not in e
                for e in errors), errors
@@ -150,3 +150,37 @@ def test_no_stale_model_after_a_settings_change_or_a_refused_run(monkeypatch):
     assert not at.exception and at.error
     assert "Test NRMSE" not in metrics(at) and "ts_result" not in at.session_state
     assert not any(b.proto.label == "Download model (.npz)" for b in at.get("download_button"))
+
+
+def long_csv(n_series=40, length=20, seed=0):
+    """The classes of :func:`wide_csv` in the long layout: id, label, time, value per row.
+
+    Read as "wide" instead, each row is a series (id, time, value) of its label.
+    """
+    rng = np.random.default_rng(seed)
+    rows = ["id,label,time,value"]
+    for i in range(n_series):
+        label = i % 2
+        values = np.sin(np.arange(length) / (2 if label else 6)) + 0.1 * rng.standard_normal(length)
+        rows += [f"{i},{label},{t},{v:.4f}" for t, v in enumerate(values)]
+    return "\n".join(rows).encode()
+
+
+def test_switching_the_layout_drops_the_model_and_trains_on_the_new_reading():
+    """One file read long, then wide: the long model is no longer shown, and Train fits the
+    wide reading (the cache was once keyed by the file's bytes alone and returned the long
+    model)."""
+    at = open_page(PAGE, session={"ts_source": "Upload"}, query={"n_units": "50"})
+    at.file_uploader(key="ts_upload").set_value(("series.csv", long_csv(), "text/csv")).run()
+    layout_radio(at).set_value("long").run()
+    next(b for b in at.button if b.label == "Train classifier").click().run()
+    assert not at.exception and not at.error
+    n_long = int(metrics(at)["Test sequences"].replace(",", ""))
+    layout_radio(at).set_value("wide").run()
+    assert not at.exception and not at.error
+    assert "Test accuracy" not in metrics(at)
+    assert not any(b.proto.label == "Download model (.npz)" for b in at.get("download_button"))
+    next(b for b in at.button if b.label == "Train classifier").click().run()
+    assert not at.exception and not at.error
+    n_wide = int(metrics(at)["Test sequences"].replace(",", ""))
+    assert n_long < 40 < n_wide < 800        # 40 series read long, 800 rows read wide
