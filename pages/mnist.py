@@ -4,6 +4,7 @@ import streamlit as st
 
 from lnn_core.lab import digit_experiments as experiments
 from pages._ui.errors import guarded
+from pages._ui.mnist_jobs import train_gated
 from pages._ui.mnist_tabs import (
     article_ui,
     curves_ui,
@@ -12,7 +13,6 @@ from pages._ui.mnist_tabs import (
     export_import_ui,
     readout_ui,
     results_ui,
-    train_gated,
 )
 from pages._ui.params import reservoir_controls
 from pages._ui.runs import record_run

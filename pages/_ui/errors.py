@@ -2,9 +2,8 @@
 
 from contextlib import contextmanager
 
-import streamlit as st
-
 import lnn_core
+import streamlit as st
 from lnn_core.guard import ResourceError
 
 from .text import plain

@@ -1,31 +1,35 @@
 """Widgets of the MNIST page: its sidebar, its data source, and one ``*_ui()`` per tab.
 
-Not a page (the router lists pages from ``pages._ui.params.PAGES``):
-``pages/mnist.py`` calls these top to bottom.  The numbers come from
-:mod:`lnn_core.lab.digit_experiments`; the ``st.cache_*`` wrappers of its slow
-calls live here, at the edge, keyed on small hashable values: ``data_key``
-names the data by content (the source, or an upload's SHA-256 over every
-file's name and bytes) and the data itself is passed unhashed as ``_data``.
+Not a page (the router lists pages from ``pages._ui.shell.PAGES``):
+``pages/mnist.py`` calls these top to bottom.  Its slow calls, cached and gated,
+are in :mod:`.mnist_jobs`.
 """
 
-from dataclasses import dataclass
 
 import streamlit as st
 
 import lnn_core
-from lnn_core import guard
 from lnn_core.data import datasets
-from lnn_core.engine.model_io import save_model
 from lnn_core.figures import story as figs
 from lnn_core.lab import article
 from lnn_core.lab import digit_experiments as experiments
 from pages._ui.errors import guarded
-from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
+from pages._ui.gate import gated, job_slot
 from pages._ui.keys import upload_digest
 from pages._ui.params import apply_preset, nearest_ridge
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button
+
+from .mnist_jobs import (
+    _curve_bytes,
+    _ladder_bytes,
+    _predict_bytes,
+    accuracy_curve,
+    ladder,
+    load_source,
+    load_upload,
+)
 
 try:  # a third-party component: if it cannot register, the page still works without it
     from streamlit_drawable_canvas import st_canvas
@@ -35,93 +39,6 @@ except Exception:  # noqa: BLE001 - any import failure means "no canvas", never 
 SOURCES = {"digits": "8×8 digits (built in)", "sample": "MNIST sample (offline)",
            "full": "Full MNIST (cache or download)", "upload": "Upload (npz / IDX / CSV)"}
 TUNED = article.TUNED
-
-
-@dataclass(frozen=True)
-class Trained:
-    """A fitted model, its scores and its file, with the key it was trained under.
-
-    ``key`` is ``(data_key, n_train, estimator_kwargs)``: the page shows the
-    model, and offers its file, only while its own key is this key.
-    """
-
-    run: experiments.DigitRun
-    key: tuple
-    model_file: bytes
-
-
-# ----------------------------------------------------------------------------- cached core calls
-
-@st.cache_resource(max_entries=3, ttl="2h", show_spinner="Loading the images…")
-def load_source(source):
-    """Built-in data sets, shared read-only by every session."""
-    return datasets.load_digits_sequences() if source == "digits" else \
-        datasets.load_mnist("sample" if source == "sample" else "cache")
-
-
-@counted_cache(max_entries=2, ttl="1h", show_spinner="Reading the upload…")
-def load_upload(sha256, _files):
-    """The uploaded files as MNIST data, keyed by :func:`pages._ui.keys.upload_digest`."""
-    return datasets.load_mnist(list(_files) if len(_files) > 1 else _files[0])
-
-
-@st.cache_resource(max_entries=6, ttl="2h", show_spinner=False)
-def train(data_key, n_train, estimator_kwargs, _data):
-    """Fit on the first ``n_train`` images (the bar is drawn inside, so a cache hit replays it).
-
-    ``data_key`` names ``_data`` by content (see :func:`data_ui`), never by its description.
-    """
-    granted_slots()                                # a cache miss waits in line (gate.gated)
-    progress, finish = progress_callback("Collecting reservoir states")
-    run = experiments.fit_and_score(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
-                                    estimator_kwargs, n_train=n_train, progress=progress)
-    finish()
-    return Trained(run, (data_key, n_train, estimator_kwargs), save_model(run.model))
-
-
-@st.cache_data(max_entries=8, ttl="2h", show_spinner=False)
-def accuracy_curve(data_key, n_train, estimator_kwargs, vary, values, _data):
-    granted_slots()
-    progress, finish = progress_callback(f"Training {len(values)} models")
-    curve = experiments.accuracy_curve(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
-                                       estimator_kwargs, vary, values, n_train=n_train,
-                                       progress=progress)
-    finish()
-    return curve
-
-
-@st.cache_resource(max_entries=4, ttl="12h", show_spinner=False)
-def ladder(data_key, n_train, n_test, n_units, _data):
-    """The article's method and the fixes (rungs 3-4 use :data:`TUNED`)."""
-    granted_slots()
-    progress, finish = progress_callback("Rungs of the ladder")
-    steps = article.fix_ladder(_data.X_train[:n_train], _data.y_train[:n_train],
-                               _data.X_test[:n_test], _data.y_test[:n_test], n_units=n_units,
-                               progress=progress)
-    finish()
-    return steps
-
-
-def train_gated(data_key, n_train, estimator_kwargs, data):
-    """:func:`train` through the job gate, refused first if over the memory budget."""
-    estimate = experiments.check_fit_memory(data.X_train, n_train, estimator_kwargs)
-    return gated(train, data_key, n_train, estimator_kwargs, data, label="training",
-                 nbytes=estimate)
-
-
-def _ladder_bytes(n_images, n_units):
-    """Peak of the ladder's largest rung: the tuned classifier, else the pseudo-inverse."""
-    tuned = guard.estimate_memory(n_images, 28, 28, n_units, TUNED["pooling"], TUNED["n_points"],
-                                  TUNED["bidirectional"])
-    return max(tuned, 3 * 8 * n_images * (784 + n_units))
-
-
-def _curve_bytes(data, n_train, estimator_kwargs, vary, values):
-    """The largest fit of the curve (each model is fitted after the previous one is freed)."""
-    base = dict(estimator_kwargs)
-    return max(experiments.check_fit_memory(
-        data.X_train, value if vary == "n_train" else n_train,
-        base if vary == "n_train" else base | {vary: value}) for value in values)
 
 
 # ----------------------------------------------------------------------------- controls
@@ -345,8 +262,3 @@ def export_import_ui(trained, data, model_params):
                      f"{len(check.predictions):,} test images.")
 
 
-def _predict_bytes(model, X_test):
-    """Peak memory of ``model`` predicting every test image."""
-    p = model.get_params()
-    return guard.estimate_memory(len(X_test), X_test.shape[1], X_test.shape[2], p["n_units"],
-                                 p["pooling"], p["n_points"], p["bidirectional"], cell=p["cell"])

@@ -3,9 +3,8 @@
 import math
 from dataclasses import asdict, dataclass, fields
 
-import streamlit as st
-
 import lnn_core
+import streamlit as st
 
 from .presenter import presenter_mode
 from .text import plain

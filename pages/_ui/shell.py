@@ -5,9 +5,8 @@ import runpy
 from pathlib import Path
 
 import streamlit as st
-from threadpoolctl import threadpool_limits
-
 from lnn_core.guard import tune_allocator
+from threadpoolctl import threadpool_limits
 
 from .params import _init_from_url
 from .presenter import _PRESENTER_CSS, presenter_mode

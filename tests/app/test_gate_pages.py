@@ -15,7 +15,7 @@ from streamlit.testing.v1.element_tree import parse_tree_from_messages
 
 from lnn_core import sweep
 from pages._ui import gate as gate_module
-from pages._ui import mnist_tabs
+from pages._ui import mnist_jobs
 from pages._ui.gate import JobGate
 from tests.app.conftest import open_page
 
@@ -60,7 +60,7 @@ def _click_train_in_background(at, monkeypatch):
 
 def test_a_full_server_shows_the_place_in_line_then_trains_when_freed(one_slot_gate,
                                                                        monkeypatch):
-    mnist_tabs.train.clear()                                   # a cache miss: real work
+    mnist_jobs.train.clear()                                   # a cache miss: real work
     at = open_page("pages/mnist.py")
     teacher = one_slot_gate.enqueue("teacher", "job", MiB)     # the only slot is taken
     thread, runner = _click_train_in_background(at, monkeypatch)
@@ -93,7 +93,7 @@ def test_a_cached_result_does_not_wait_in_line(one_slot_gate, monkeypatch):
 
 
 def test_cancel_leaves_the_line(one_slot_gate, monkeypatch):
-    mnist_tabs.train.clear()
+    mnist_jobs.train.clear()
     at = open_page("pages/mnist.py")
     teacher = one_slot_gate.enqueue("teacher", "job", MiB)
     thread, runner = _click_train_in_background(at, monkeypatch)
