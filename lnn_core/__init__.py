@@ -10,14 +10,8 @@ Pure Python over NumPy/SciPy/scikit-learn; never imports Streamlit.
 
 from .engine.cells import CELL_DEFAULTS
 from .engine.estimators import EchoStateClassifier, EchoStateRegressor
-from .engine.metrics import (
-                      accuracy,
-                      confusion_matrix,
-                      echo_state_check,
-                      memory_capacity,
-                      nrmse,
-                      valid_time,
-)
+from .engine.metrics import (accuracy, confusion_matrix, echo_state_check, echo_state_edge,
+                             memory_capacity, nrmse, valid_time)
 from .engine.readout import RidgeAccumulator, pinv_readout, ridge_solve
 from .engine.reservoir import CELLS, Reservoir, make_reservoir
 from .engine.states import POOLINGS, collect_features, run_states
@@ -26,6 +20,6 @@ from .errors import DataError
 __all__ = [
     "CELLS", "CELL_DEFAULTS", "POOLINGS", "DataError", "EchoStateClassifier",
     "EchoStateRegressor", "Reservoir", "RidgeAccumulator", "accuracy", "collect_features",
-    "confusion_matrix", "echo_state_check", "make_reservoir", "memory_capacity", "nrmse",
+    "confusion_matrix", "echo_state_check", "echo_state_edge", "make_reservoir", "memory_capacity", "nrmse",
     "pinv_readout", "ridge_solve", "run_states", "valid_time",
 ]

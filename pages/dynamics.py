@@ -1,6 +1,7 @@
 """Dynamics: drive the reservoir with a signal and watch its state move."""
 
 import time
+from dataclasses import replace
 
 import streamlit as st
 
@@ -8,7 +9,8 @@ import lnn_core
 from lnn_core import figures
 from lnn_core.data import generators
 from pages._ui.errors import guarded
-from pages._ui.params import apply_preset, cached_reservoir, reservoir_controls
+from pages._ui.gate import gated, granted_slots
+from pages._ui.params import apply_preset, cached_reservoir, current_params, reservoir_controls
 from pages._ui.presenter import presenter_mode, style_figure
 from pages._ui.runs import record_run
 from pages._ui.shell import route_through_app
@@ -21,8 +23,9 @@ SIGNALS = ("Mixed sines", "Square wave", "Impulse", "Mackey-Glass", "White noise
 PRESETS = {
     "Too quiet": ({"spectral_radius": 0.2, "input_scaling": 0.05},
                   "Tiny weights: the neurons barely move and forget at once."),
-    "Edge of chaos": ({"spectral_radius": 1.0, "input_scaling": 0.5},
-                      "Radius near 1: long, rich echoes of the input."),
+    "Edge of chaos": (None, "Measured for the current settings and signal: the largest "
+                            "spectral radius at which two runs from different starts still "
+                            "meet. Just above it the reservoir stops forgetting its start."),
     "Chaotic": ({"spectral_radius": 1.6, "input_scaling": 0.2},
                 "Radius well above 1: the state churns on its own and forgets the input."),
 }
@@ -41,9 +44,17 @@ def simulate(params, signal, n_steps):
 @st.cache_data(max_entries=16, ttl="1h", show_spinner="Measuring memory capacity…")
 def measure_memory(params):
     """Memory-capacity curve on i.i.d. uniform input; returns (delays, curve, total, seconds)."""
+    granted_slots()                                # a cache miss waits in line (gate.gated)
     start = time.perf_counter()
     result = lnn_core.memory_capacity(cached_reservoir(params), seed=params.seed)
     return result.delays, result.curve, result.total, time.perf_counter() - start
+
+
+def memory_capacity_bytes(n_units):
+    """Peak memory of :func:`lnn_core.memory_capacity` at its defaults: states, their
+    standardised copy and the QR factor, float64 (2N delays, 5N samples per half)."""
+    n_steps = 200 + 2 * n_units + 2 * max(2000, 5 * n_units)
+    return 3 * 8 * n_steps * n_units
 
 
 #: Height (px) of each figure drawn through :func:`styled_figure`; None = the default.
@@ -77,6 +88,26 @@ def styled_figure(kind, run_key, presenter, option, _run):
     return style_figure(fig, height=HEIGHTS[kind])
 
 
+@st.cache_data(max_entries=32, ttl="1h", show_spinner="Locating the edge of chaos…")
+def find_edge(params, signal, n_steps):
+    """:func:`lnn_core.echo_state_edge` for ``params`` (any radius) on the page's signal."""
+    series = generators.generate(signal, n_steps, seed=params.seed)
+    kwargs = params.reservoir_kwargs()           # the engine caches the draw: each radius rescales
+    return lnn_core.echo_state_edge(
+        lambda radius: lnn_core.make_reservoir(n_inputs=1, **(kwargs | {"spectral_radius": radius})),
+        series.values, seed=params.seed).radius
+
+
+def apply_edge():
+    """``on_click`` of "Edge of chaos": the spectral radius where the check stops fading."""
+    params = current_params()
+    signal = st.session_state.get("input_signal", SIGNALS[0])
+    edge = find_edge(replace(params, spectral_radius=0.0), signal,
+                     st.session_state.get("n_steps", 400))
+    apply_preset({"spectral_radius": edge})
+    st.session_state["dynamics_edge"] = (replace(params, spectral_radius=edge), signal, edge)
+
+
 st.title("Dynamics")
 st.markdown(
     "Feed the reservoir a signal and follow its neurons. A good reservoir answers the "
@@ -86,13 +117,18 @@ st.markdown(
 
 columns = st.columns(len(PRESETS))
 for column, (name, (values, text)) in zip(columns, PRESETS.items()):
-    column.button(name, on_click=apply_preset, args=(values,), help=text, width="stretch")
+    column.button(name, on_click=apply_edge if values is None else apply_preset,
+                  args=() if values is None else (values,), help=text, width="stretch")
 
 params = reservoir_controls(show=("n_units", "spectral_radius", "density", "input_scaling",
                                   "bias_scaling", "leak_rate", "seed", "cell"))
 left, right = st.columns(2)
 signal = left.selectbox("Input signal", SIGNALS, key="input_signal", bind="query-params")
 n_steps = right.slider("Time steps", 100, 2000, 400, 50, key="n_steps", bind="query-params")
+edge = st.session_state.get("dynamics_edge")
+if edge and edge[:2] == (params, signal):
+    st.info(f"Edge of chaos for these settings and this signal: spectral radius {edge[2]:.2f}. "
+            "Below it, two runs from different starts meet; just above, they stay apart.")
 
 with guarded("Try fewer neurons or fewer time steps."):
     run = simulate(params, signal, n_steps)
@@ -129,7 +165,9 @@ with guarded("Try fewer neurons or fewer time steps."):
         st.markdown("How many past inputs can a linear readout recover from the state? "
                     "The total is at most the number of neurons.")
         if st.button("Measure memory capacity", icon=":material/play_arrow:", type="primary"):
-            delays, curve, total, seconds = measure_memory(params)
+            delays, curve, total, seconds = gated(measure_memory, params,
+                                                  label="memory capacity",
+                                                  nbytes=memory_capacity_bytes(params.n_units))
             record_run("Memory capacity", "i.i.d. uniform input", params.as_dict(),
                        {"memory capacity": total}, seconds,
                        curves={"memory capacity": (delays, curve)})
@@ -141,4 +179,5 @@ with guarded("Try fewer neurons or fewer time steps."):
                 delays, curve, total, params.n_units)), width="stretch")
             st.metric("Memory capacity", f"{total:.1f}", help=f"At most {params.n_units}.")
         else:
-            st.info("Press the button to measure (a few seconds for large reservoirs).")
+            st.info("Press the button to measure: about 2 s at 300 neurons, 20 s at 1,000 "
+                    "(one core, busy machine), more for larger reservoirs.")

@@ -48,9 +48,13 @@ st.title("Reservoir")
 st.markdown(
     "The reservoir's recurrent weights **W** are drawn at random and rescaled so that "
     "their largest |eigenvalue|, the **spectral radius**, hits the slider's value. "
-    "Inside the unit circle the network forgets where it started and its state echoes "
-    "only the input (the *echo-state property*); far outside, small differences grow. "
-    "Move the spectral radius: the eigenvalues scale with it.")
+    "It sets how strongly the state feeds back on itself: larger values keep old inputs "
+    "longer, until the state starts to churn on its own. A radius below 1 is often quoted "
+    "as the condition for the *echo-state property* (the state forgets where it started and "
+    "echoes only the input), but it is neither necessary nor sufficient: the tanh and the "
+    "input damp the state, so many reservoirs above 1 still forget their start. The check "
+    "below measures it for these settings. Move the spectral radius: the eigenvalues scale "
+    "with it.")
 
 params = reservoir_controls(show=("n_units", "spectral_radius", "density", "input_scaling",
                                   "bias_scaling", "leak_rate", "seed", "cell"))

@@ -1,5 +1,7 @@
 """Scores and reservoir diagnostics, as pure functions."""
 
+import math
+
 import numpy as np
 import scipy.linalg
 import sklearn.metrics
@@ -8,7 +10,8 @@ from .._validation import check_choice, check_int, check_number
 from .states import run_states
 
 __all__ = ["accuracy", "confusion_matrix", "nrmse", "echo_state_check", "EchoStateCheck",
-           "memory_capacity", "MemoryCapacity", "valid_time", "state_swing"]
+           "memory_capacity", "MemoryCapacity", "valid_time", "state_swing",
+           "echo_state_edge", "EchoStateEdge"]
 
 
 def accuracy(y_true, y_pred):
@@ -194,6 +197,83 @@ def echo_state_check(reservoir, inputs, seed=0):
     initial = np.linalg.norm(starts[0] - starts[1])
     distance = np.concatenate([[1.0], np.linalg.norm(a - b, axis=1) / initial])
     return EchoStateCheck(distance, bool(distance[-1] < 1e-3))
+
+
+class EchoStateEdge:
+    """Where a reservoir stops forgetting its start, found by measurement.
+
+    Attributes
+    ----------
+    radius : float
+        The largest spectral radius found at which the echo-state check still
+        fades (its two runs meet within the input), rounded down to 0.01; just
+        above it they stay apart.
+    found : bool
+        Whether a radius that fades and one that does not were both seen in
+        ``[low, high]`` (otherwise ``radius`` is the end of the range searched).
+    checked : dict of float to float
+        Every radius tried and the check's final distance there.
+    """
+
+    def __init__(self, radius, found, checked):
+        self.radius = radius
+        self.found = found
+        self.checked = checked
+
+
+def echo_state_edge(reservoir_at, inputs, *, low=0.1, high=3.0, tolerance=0.01, seed=0):
+    """The spectral radius at which the echo-state check stops fading, for these settings.
+
+    The "edge of chaos" of a reservoir is not a fixed radius: its input, input
+    scaling, leak and neuron type move it.  This scans ``[low, high]`` in steps
+    of 0.25, then bisects between the last radius that fades and the first that
+    does not, down to ``tolerance``.
+
+    Parameters
+    ----------
+    reservoir_at : callable
+        ``reservoir_at(spectral_radius)`` -> :class:`~lnn_core.engine.reservoir.Reservoir`,
+        the same draw at another radius (e.g. ``make_reservoir`` with a fixed seed).
+    inputs : ndarray of shape (n_steps,) or (n_steps, n_inputs)
+        The input both runs read (see :func:`echo_state_check`).
+    low, high : float, 0 < low < high
+    tolerance : float > 0
+        Width of the final bracket.
+    seed : int
+        Seed of the check's two random starts.
+
+    Returns
+    -------
+    EchoStateEdge
+    """
+    low = check_number("low", low, low=0.0, low_open=True)
+    high = check_number("high", high, low=low, low_open=True)
+    tolerance = check_number("tolerance", tolerance, low=0.0, low_open=True)
+    checked = {}
+
+    def fades(radius):
+        check = echo_state_check(reservoir_at(radius), inputs, seed=seed)
+        checked[radius] = float(check.distance[-1])
+        return check.fades
+
+    grid = np.append(np.arange(low, high, 0.25), high)
+    if not fades(float(grid[0])):
+        return EchoStateEdge(float(grid[0]), False, checked)
+    last = float(grid[0])
+    for radius in grid[1:]:
+        if not fades(float(radius)):
+            outside = float(radius)
+            break
+        last = float(radius)
+    else:
+        return EchoStateEdge(last, False, checked)
+    while outside - last > tolerance:                 # fades at last, not at outside
+        middle = (last + outside) / 2
+        if fades(middle):
+            last = middle
+        else:
+            outside = middle
+    return EchoStateEdge(math.floor(last * 100) / 100, True, checked)   # a slider's 0.01 step
 
 
 class MemoryCapacity:

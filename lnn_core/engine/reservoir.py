@@ -193,9 +193,11 @@ def make_reservoir(n_units=500, n_inputs=1, *, spectral_radius=0.9, density=0.1,
     n_inputs : int, >= 1
         Number of input channels per time step.
     spectral_radius : float in [0, 1e6]
-        Target largest absolute eigenvalue of ``W``.  Below 1 the ESN forgets
-        its initial state (echo-state property, in practice); above 1 it can
-        become chaotic.
+        Target largest absolute eigenvalue of ``W``: how strongly the state
+        feeds back on itself.  Below 1 is neither necessary nor sufficient for
+        the echo-state property (the tanh and the input damp the state);
+        :func:`~lnn_core.engine.metrics.echo_state_check` and
+        :func:`~lnn_core.engine.metrics.echo_state_edge` measure it.
     density : float in [0, 1]
         Fraction of nonzero recurrent weights.
     input_scaling : float, >= 0

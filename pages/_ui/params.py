@@ -75,8 +75,10 @@ _SPECS = {
     "n_units": _Spec("Number of neurons", "Size of the reservoir. More neurons give more "
                      "features and memory but cost time (n_units).", 10, 2000, 10),
     "spectral_radius": _Spec("Spectral radius", "Largest |eigenvalue| of the recurrent "
-                             "weights. Below 1 the network forgets its start (echo state); "
-                             "around 1 it remembers longest; above 1 it can turn chaotic "
+                             "weights: how strongly the state feeds back on itself. Larger "
+                             "values keep old inputs longer, until the state churns on its "
+                             "own; whether the network forgets its start depends on the "
+                             "input too, and the Reservoir page measures it "
                              "(spectral_radius).", 0.0, 2.0, 0.01),
     "density": _Spec("Connection density", "Fraction of the recurrent weights that are "
                      "nonzero (density).", 0.01, 1.0, 0.01),
@@ -254,6 +256,15 @@ def reservoir_controls(*, show=PARAM_NAMES, container=None, key_prefix=""):
                 _widget(st, name, key_prefix + name)
     _sync_url(key_prefix)
     return ReservoirParams(**{n: st.session_state[_STORE + key_prefix + n] for n in PARAM_NAMES})
+
+
+def current_params(key_prefix=""):
+    """The session's parameters as its widgets hold them now (defaults where unset).
+
+    For ``on_click`` callbacks, which run before the widgets of the rerun exist.
+    """
+    return ReservoirParams(**{n: st.session_state.get(_STORE + key_prefix + n,
+                                                      getattr(_DEFAULTS, n)) for n in PARAM_NAMES})
 
 
 def apply_preset(values, key_prefix=""):

@@ -3,6 +3,9 @@
 import numpy as np
 import pytest
 
+import lnn_core
+from lnn_core.data import generators
+
 PAGE = "pages/dynamics.py"
 SMALL = {"n_units": "40", "n_steps": "150"}
 
@@ -18,7 +21,7 @@ def test_renders_with_defaults(app_page, charts, named_trace):
 
 
 @pytest.mark.parametrize("preset,radius,input_scaling", [
-    ("Too quiet", 0.2, 0.05), ("Edge of chaos", 1.0, 0.5), ("Chaotic", 1.6, 0.2),
+    ("Too quiet", 0.2, 0.05), ("Chaotic", 1.6, 0.2),
 ])
 def test_preset_sets_sliders_and_url(app_page, preset, radius, input_scaling):
     at = app_page(PAGE, query=SMALL)
@@ -27,6 +30,25 @@ def test_preset_sets_sliders_and_url(app_page, preset, radius, input_scaling):
     assert at.slider(key="spectral_radius").value == pytest.approx(radius)
     assert at.slider(key="input_scaling").value == pytest.approx(input_scaling)
     assert at.query_params["spectral_radius"] == f"{radius:g}"
+
+
+def test_edge_of_chaos_is_measured_for_the_current_settings(app_page):
+    # it was a fixed radius 1.0, where this reservoir still forgets its start in ~60 steps
+    at = app_page(PAGE, query=SMALL | {"input_scaling": "0.5"})
+    next(b for b in at.button if b.label == "Edge of chaos").click().run()
+    assert not at.exception and not at.error
+    edge = at.slider(key="spectral_radius").value
+    params = dict(density=0.1, input_scaling=0.5, bias_scaling=0.2, seed=0)
+    series = generators.generate("Mixed sines", 150, seed=0)
+    fades = [lnn_core.echo_state_check(lnn_core.make_reservoir(40, 1, spectral_radius=r, **params),
+                                       series.values).fades for r in (edge, edge + 0.02)]
+    assert fades == [True, False]              # the check fades at the edge, not just above it
+    assert edge != pytest.approx(1.0, abs=0.02)
+    assert any("Edge of chaos for these settings" in i.value for i in at.info)
+    next(b for b in at.button if b.label == "Edge of chaos").click()
+    at.slider(key="input_scaling").set_value(2.0).run()
+    next(b for b in at.button if b.label == "Edge of chaos").click().run()
+    assert at.slider(key="spectral_radius").value > edge + 0.1   # stronger input: a later edge
 
 
 def test_spectral_radius_changes_the_trajectories(app_page, charts, named_trace):

@@ -175,3 +175,19 @@ def test_accuracy_and_confusion_matrix_equal_sklearn():
     matrix, labels = confusion_matrix(y_true, y_pred)
     np.testing.assert_array_equal(matrix, sklearn.metrics.confusion_matrix(y_true, y_pred))
     assert labels.tolist() == [0, 1, 2, 3]
+
+
+def test_echo_state_edge_brackets_where_the_check_stops_fading():
+    inputs = np.sin(np.arange(300) / 5)
+
+    def at(radius, input_scaling=0.5):
+        return make_reservoir(80, 1, spectral_radius=radius, input_scaling=input_scaling, seed=3)
+
+    edge = lnn_core.echo_state_edge(at, inputs)
+    assert edge.found
+    assert echo_state_check(at(edge.radius), inputs).fades
+    assert not echo_state_check(at(edge.radius + 0.02), inputs).fades
+    strong = lnn_core.echo_state_edge(lambda r: at(r, input_scaling=2.0), inputs)
+    assert strong.radius > edge.radius               # a stronger input damps the state more
+    calm = lnn_core.echo_state_edge(at, inputs, high=0.6)
+    assert not calm.found and calm.radius == 0.6     # fades everywhere in the range searched
