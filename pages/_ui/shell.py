@@ -1,14 +1,17 @@
-"""What every page shares around it: the page table, the shared sidebar, server tuning."""
+"""What every page shares around it: the page table, routing, the shared sidebar, server tuning.
+
+Light on purpose: ``app.py`` imports this module before ``st.navigation``, so
+it imports nothing heavy at the top (the engine, NumPy, scikit-learn come in
+with the page, after the sidebar's page list is sent).
+"""
 
 import runpy
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import streamlit as st
-from threadpoolctl import threadpool_limits
 
-from lnn_core.guard import tune_allocator
-
-from .params import _init_from_url
 from .presenter import _PRESENTER_CSS, presenter_mode
 
 #: (path, title, icon, url_path) of every page, in menu order; url_path None = default page.
@@ -25,23 +28,36 @@ PAGES = (
 _ROOT = Path(__file__).resolve().parents[2]
 
 
-def route_through_app():
-    """Route a page opened from a link on a fresh server through ``app.py``.
+#: True while ``app.py`` runs the page it picked (set by :func:`running_page`).
+_ROUTED = ContextVar("liquid_lab_routed", default=False)
 
-    Because the views live in a folder named ``pages/``, a fresh Streamlit
-    server starts in its older multipage mode: a shared link straight to a
-    page (``/reservoir?spectral_radius=1.2``) would run that page alone,
-    without the router's sidebar and page list, until ``/`` was opened once.
-    ``st.navigation`` switches that mode off process-wide when it first runs;
-    this does the same when a page runs first, then runs the router, which
-    picks the same page from the URL, and stops the page's own run.  Every
-    page calls it first.  Called once, when this module is first imported.
+
+@contextmanager
+def running_page():
+    """Mark the page run that ``app.py`` starts (``with running_page(): navigation.run()``)."""
+    token = _ROUTED.set(True)
+    try:
+        yield
+    finally:
+        _ROUTED.reset(token)
+
+
+def through_router():
+    """Run ``app.py`` instead when Streamlit ran this page file by itself; every page calls it first.
+
+    With a ``pages/`` folder next to ``app.py``, a fresh Streamlit server
+    starts in its legacy multipage mode, and so does every ``AppTest`` run:
+    the first run of a session executes the file of ``pages/`` whose name
+    matches the URL (``/reservoir`` -> ``pages/reservoir.py``) without
+    ``app.py`` (``streamlit/runtime/scriptrunner/script_runner.py``,
+    ``_mpa_v1``).  No option turns that off; ``st.navigation``, the first
+    time it runs, ends it for the whole process
+    (``streamlit/commands/navigation.py``).  So a page that finds it was not
+    started by the router runs ``app.py`` (whose ``st.navigation`` picks the
+    same page from the URL and runs it, shared sidebar and all) and stops
+    its own run.  Public API only.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
-        PagesManager.uses_pages_directory = False
+    if not _ROUTED.get():
         runpy.run_path(str(_ROOT / "app.py"), run_name="__main__")
         st.stop()
 
@@ -63,6 +79,10 @@ def tune_server_process():
     in threads of their own, so without :func:`lnn_core.guard.tune_allocator`
     the server's memory would keep what finished runs freed.
     """
+    from threadpoolctl import threadpool_limits
+
+    from lnn_core.guard import tune_allocator
+
     threadpool_limits(1, user_api="blas")
     tune_allocator()
 
@@ -74,6 +94,8 @@ def shared_sidebar():
     parameters of a shared link (whatever page it opens), injects the
     presenter CSS and keeps ``presenter=1`` in the URL while it is on.
     """
+    from .params import _init_from_url
+
     presenter_mode()  # initialise from the URL before the toggle exists
     _init_from_url()  # a shared link's parameters survive landing on any page
     with st.sidebar:
