@@ -49,13 +49,12 @@ def through_router():
     starts in its legacy multipage mode, and so does every ``AppTest`` run:
     the first run of a session executes the file of ``pages/`` whose name
     matches the URL (``/reservoir`` -> ``pages/reservoir.py``) without
-    ``app.py`` (``streamlit/runtime/scriptrunner/script_runner.py``,
-    ``_mpa_v1``).  No option turns that off; ``st.navigation``, the first
-    time it runs, ends it for the whole process
-    (``streamlit/commands/navigation.py``).  So a page that finds it was not
-    started by the router runs ``app.py`` (whose ``st.navigation`` picks the
-    same page from the URL and runs it, shared sidebar and all) and stops
-    its own run.  Public API only.
+    ``app.py`` (Streamlit's script runner, ``_mpa_v1``).  No option turns
+    that off; ``st.navigation``, the first time it runs, ends it for the
+    whole process.  So a page that finds it was not started by the router
+    runs ``app.py`` (whose ``st.navigation`` picks the same page from the
+    URL and runs it, shared sidebar and all) and stops its own run.  Public
+    API only.
     """
     if not _ROUTED.get():
         runpy.run_path(str(_ROOT / "app.py"), run_name="__main__")
