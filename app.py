@@ -3,13 +3,14 @@
 Pages are listed in ``pages._ui.shell.PAGES``; a page whose file does not exist
 yet is left out, so the app runs while pages are being written.
 
-``st.navigation`` comes first, before anything heavy is imported, so the
-sidebar shows the real page list as soon as a fresh server's first run
-starts.  Streamlit builds its own page list from the files of ``pages/``
-before this script runs (legacy multipage mode); ``.streamlit/config.toml``
-hides it (``client.showSidebarNavigation = false``) and this router turns
-the sidebar navigation back on for its own list, with the public
-``st.set_option``, just before ``st.navigation``.
+The shared sidebar is drawn *before* ``st.navigation``: drawn after it, the
+twenty-sessions test (tests/app/test_many_users.py) timed out twice waiting
+for the sessions to go idle (Streamlit 1.67).  Streamlit builds its own page
+list from the files of ``pages/`` before this script runs (legacy multipage
+mode, a fresh server's first session); ``.streamlit/config.toml`` hides it
+(``client.showSidebarNavigation = false``) and this router turns the sidebar
+navigation back on for its own list, with the public ``st.set_option``, just
+before ``st.navigation``.
 """
 
 import streamlit as st
@@ -25,13 +26,13 @@ st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
                    initial_sidebar_state="expanded",
                    menu_items={"About": "Liquid Lab: reservoir computing and liquid neural "
                                         "networks, interactive."})
+tune_server_process()
+shared_sidebar()
 if not st.get_option("client.showSidebarNavigation"):
     st.set_option("client.showSidebarNavigation", True)
 navigation = st.navigation([
     st.Page(path, title=title, icon=icon, url_path=url_path, default=url_path is None)
     for path, title, icon, url_path in available_pages()
 ])
-shared_sidebar()
-tune_server_process()
 with running_page():
     navigation.run()
