@@ -1,8 +1,8 @@
 """What every page shares around it: the page table, routing, the shared sidebar, server tuning.
 
-Light on purpose: ``app.py`` imports this module before ``st.navigation``, so
-it imports nothing heavy at the top (the engine, NumPy, scikit-learn come in
-with the page, after the sidebar's page list is sent).
+Light at import: the engine (NumPy, scikit-learn) comes in when the router
+first calls :func:`tune_server_process` and :func:`shared_sidebar`, not when
+``app.py`` imports this module.
 """
 
 import runpy
