@@ -1,15 +1,27 @@
-"""Liquid Lab: the router. Page config, shared sidebar, navigation over the existing pages.
+"""Liquid Lab: the router. Page config, navigation over the pages, shared sidebar.
 
-Pages are listed in ``pages._ui.params.PAGES``; a page whose file does not exist
-yet is left out, so the app runs while pages are being written.  The shared
-sidebar is drawn *before* ``st.navigation``: drawn after it, a link opened
-straight on a page (``/reservoir?...``) in a fresh browser loses it
-(Streamlit 1.67).
+Pages are listed in ``pages._ui.shell.PAGES``; a page whose file does not exist
+yet is left out, so the app runs while pages are being written.
+
+The shared sidebar is drawn *before* ``st.navigation``: drawn after it, the
+twenty-sessions test (tests/app/test_many_users.py) timed out twice waiting
+for the sessions to go idle (Streamlit 1.67).  Streamlit builds its own page
+list from the files of ``pages/`` before this script runs (legacy multipage
+mode, a fresh server's first session); ``.streamlit/config.toml`` hides it
+(``client.showSidebarNavigation = false``) and this router turns the sidebar
+navigation back on for its own list, with the public ``st.set_option``, just
+before ``st.navigation``.
 """
 
 import streamlit as st
 
-from pages._ui.shell import available_pages, shared_sidebar, tune_server_process
+from pages._ui.shell import (
+    available_pages,
+    freeze_libraries,
+    running_page,
+    shared_sidebar,
+    tune_server_process,
+)
 
 st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
                    initial_sidebar_state="expanded",
@@ -17,8 +29,12 @@ st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
                                         "networks, interactive."})
 tune_server_process()
 shared_sidebar()
+if not st.get_option("client.showSidebarNavigation"):
+    st.set_option("client.showSidebarNavigation", True)
 navigation = st.navigation([
     st.Page(path, title=title, icon=icon, url_path=url_path, default=url_path is None)
     for path, title, icon, url_path in available_pages()
 ])
-navigation.run()
+with running_page():
+    navigation.run()
+freeze_libraries()

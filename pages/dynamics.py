@@ -13,9 +13,9 @@ from pages._ui.gate import gated, granted_slots
 from pages._ui.params import apply_preset, cached_reservoir, current_params, reservoir_controls
 from pages._ui.presenter import presenter_mode, style_figure
 from pages._ui.runs import record_run
-from pages._ui.shell import route_through_app
+from pages._ui.shell import through_router
 
-route_through_app()
+through_router()
 
 #: Input signals offered (names of lnn_core.data.generators.GENERATORS).
 SIGNALS = ("Mixed sines", "Square wave", "Impulse", "Mackey-Glass", "White noise")

@@ -17,9 +17,9 @@ from pages._ui.params import reservoir_controls
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
-from pages._ui.shell import route_through_app
+from pages._ui.shell import through_router
 
-route_through_app()
+through_router()
 
 N_STEPS = 300
 #: Input name on the page -> built-in series.

@@ -16,10 +16,10 @@ from pages._ui.mnist_tabs import (
 )
 from pages._ui.params import reservoir_controls
 from pages._ui.runs import record_run
-from pages._ui.shell import route_through_app
+from pages._ui.shell import through_router
 from pages._ui.text import plain
 
-route_through_app()
+through_router()
 
 st.title("MNIST: reading digits row by row")
 st.markdown("Each image is fed to the reservoir **one row per time step**; the reservoir's "

@@ -9,9 +9,9 @@ from lnn_core.data import generators
 from pages._ui.errors import guarded
 from pages._ui.params import cached_reservoir, reservoir_controls
 from pages._ui.presenter import presenter_mode, style_figure
-from pages._ui.shell import route_through_app
+from pages._ui.shell import through_router
 
-route_through_app()
+through_router()
 
 #: Length of the standard input of the echo-state check.
 CHECK_STEPS = 200

@@ -5,9 +5,9 @@ import streamlit as st
 
 from lnn_core import figures
 from pages._ui.presenter import style_figure
-from pages._ui.shell import available_pages, route_through_app
+from pages._ui.shell import available_pages, through_router
 
-route_through_app()
+through_router()
 
 def runs_table(runs):
     """One row per run: what ran, its parameters in words, one column per metric."""

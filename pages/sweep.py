@@ -19,10 +19,10 @@ from pages._ui.params import (
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
-from pages._ui.shell import route_through_app
+from pages._ui.shell import through_router
 from pages._ui.text import plain
 
-route_through_app()
+through_router()
 
 TASKS = {"digits": "8×8 digits: classify (accuracy)", "mnist": "MNIST sample: classify (accuracy)",
          "mackey_glass": "Mackey-Glass: forecast 10 steps ahead (NRMSE)",

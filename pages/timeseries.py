@@ -18,10 +18,10 @@ from pages._ui.params import reservoir_controls
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
-from pages._ui.shell import route_through_app
+from pages._ui.shell import through_router
 from pages._ui.text import figure_text, plain
 
-route_through_app()
+through_router()
 
 LAYOUTS = {"forecast": "Forecasting: one row per time step",
            "long": "Classification, long: one row per (series, time step)",

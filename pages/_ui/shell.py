@@ -1,14 +1,18 @@
-"""What every page shares around it: the page table, the shared sidebar, server tuning."""
+"""What every page shares around it: the page table, routing, the shared sidebar, server tuning.
+
+Light at import: the engine (NumPy, scikit-learn) comes in when the router
+first calls :func:`tune_server_process` and :func:`shared_sidebar`, not when
+``app.py`` imports this module.
+"""
 
 import gc
 import runpy
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import streamlit as st
-from lnn_core.guard import tune_allocator
-from threadpoolctl import threadpool_limits
 
-from .params import _init_from_url
 from .presenter import _PRESENTER_CSS, presenter_mode
 
 #: (path, title, icon, url_path) of every page, in menu order; url_path None = default page.
@@ -25,23 +29,35 @@ PAGES = (
 _ROOT = Path(__file__).resolve().parents[2]
 
 
-def route_through_app():
-    """Route a page opened from a link on a fresh server through ``app.py``.
+#: True while ``app.py`` runs the page it picked (set by :func:`running_page`).
+_ROUTED = ContextVar("liquid_lab_routed", default=False)
 
-    Because the views live in a folder named ``pages/``, a fresh Streamlit
-    server starts in its older multipage mode: a shared link straight to a
-    page (``/reservoir?spectral_radius=1.2``) would run that page alone,
-    without the router's sidebar and page list, until ``/`` was opened once.
-    ``st.navigation`` switches that mode off process-wide when it first runs;
-    this does the same when a page runs first, then runs the router, which
-    picks the same page from the URL, and stops the page's own run.  Every
-    page calls it first.  Called once, when this module is first imported.
+
+@contextmanager
+def running_page():
+    """Mark the page run that ``app.py`` starts (``with running_page(): navigation.run()``)."""
+    token = _ROUTED.set(True)
+    try:
+        yield
+    finally:
+        _ROUTED.reset(token)
+
+
+def through_router():
+    """Run ``app.py`` instead when Streamlit ran this page file by itself; every page calls it first.
+
+    With a ``pages/`` folder next to ``app.py``, a fresh Streamlit server
+    starts in its legacy multipage mode, and so does every ``AppTest`` run:
+    the first run of a session executes the file of ``pages/`` whose name
+    matches the URL (``/reservoir`` -> ``pages/reservoir.py``) without
+    ``app.py`` (Streamlit's script runner, ``_mpa_v1``).  No option turns
+    that off; ``st.navigation``, the first time it runs, ends it for the
+    whole process.  So a page that finds it was not started by the router
+    runs ``app.py`` (whose ``st.navigation`` picks the same page from the
+    URL and runs it, shared sidebar and all) and stops its own run.  Public
+    API only.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    if PagesManager.uses_pages_directory and get_script_run_ctx() is not None:
-        PagesManager.uses_pages_directory = False
+    if not _ROUTED.get():
         runpy.run_path(str(_ROOT / "app.py"), run_name="__main__")
         st.stop()
 
@@ -61,17 +77,34 @@ def tune_server_process():
     at 1000 units went from 1.3 s to 0.23 s).  The engine's own parallel
     state collection already runs one BLAS thread per worker.  Sessions run
     in threads of their own, so without :func:`lnn_core.guard.tune_allocator`
-    the server's memory would keep what finished runs freed.  Streamlit runs a
-    full garbage collection after every script run (``runner.postScriptGC``);
-    over the libraries' long-lived objects that cost 0.12 CPU-s per slider move
-    (a third of the server's busy time on Reservoir, measured with py-spy under
-    10 simulated students).  Frozen, they are no longer walked; the cycles each
-    run creates are still collected.
+    the server's memory would keep what finished runs freed.
     """
+    from threadpoolctl import threadpool_limits
+
+    from lnn_core.guard import tune_allocator
+
     threadpool_limits(1, user_api="blas")
     tune_allocator()
+
+
+@st.cache_resource
+def freeze_libraries():
+    """Once per server process, after the first page has run: every page's libraries are
+    imported, then moved out of the garbage collector's view (``gc.freeze``).
+
+    Streamlit runs a full collection after every script run (``runner.postScriptGC``);
+    over the libraries' ~170,000 long-lived objects that cost 0.12 CPU-s per slider
+    move, a third of the server's busy time on Reservoir (py-spy, 10 simulated
+    students).  Frozen, they are no longer walked; the cycles each run creates are
+    still collected.  Called after the first page, so its title is not delayed.
+    """
+    import lnn_core.figures  # noqa: F401  (every page's libraries, loaded before the freeze)
+    import lnn_core.lab  # noqa: F401
+    import lnn_core.sweep  # noqa: F401
+    import pandas  # noqa: F401
+
     gc.collect()
-    gc.freeze()   # the imported libraries' ~170,000 objects leave the collector's view
+    gc.freeze()
 
 
 def shared_sidebar():
@@ -81,6 +114,8 @@ def shared_sidebar():
     parameters of a shared link (whatever page it opens), injects the
     presenter CSS and keeps ``presenter=1`` in the URL while it is on.
     """
+    from .params import _init_from_url
+
     presenter_mode()  # initialise from the URL before the toggle exists
     _init_from_url()  # a shared link's parameters survive landing on any page
     with st.sidebar:

@@ -19,10 +19,10 @@ How AppTest drives this ``st.navigation`` app (checked with Streamlit 1.67):
 Caveat: Streamlit sees ``pages/`` next to ``app.py`` and starts in its old
 multipage mode (MPA v1) until ``st.navigation`` runs; a real server leaves
 that mode once, for good, but AppTest resets it before every run.  Every page
-therefore calls ``pages._ui.params.route_through_app()`` first, which runs the
-router when a page was opened directly (as a shared link on a fresh server
-does).  In AppTest this happens on every run after the first, so test
-router-level widgets (presenter toggle, About) on a first run.
+therefore calls ``pages._ui.shell.through_router()`` first, which runs the
+router when Streamlit ran the page file by itself (as a shared link on a
+fresh server does).  In AppTest this happens on every run after the first,
+so test router-level widgets (presenter toggle, About) on a first run.
 
 Reuse either the fixtures (``app_page``, ``charts``, ``named_trace``) or the
 functions themselves: ``from tests.app.conftest import open_page, chart_specs``.

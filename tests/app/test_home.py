@@ -56,6 +56,6 @@ def test_invalid_shared_link_value_warns_on_any_page(app_page):
 
 
 def test_a_page_opened_directly_runs_the_router(app_page):
-    """A shared link opened on a fresh server goes through app.py (pages/common.py)."""
+    """A shared link opened on a fresh server goes through app.py (pages/_ui/shell.py)."""
     at = app_page("pages/reservoir.py")
     assert [c.type for c in at.sidebar.children.values()][:2] == ["toggle", "caption"]

@@ -1,7 +1,7 @@
 """Real-browser fixtures: one Streamlit server per session, Debian's Chromium driven by Playwright.
 
 * :func:`streamlit_server` runs ``streamlit run app.py`` from the repo root on a
-  free loopback port, with ``LNN_LAB_DATA`` pointing into a fresh temporary
+  free loopback port (the first free one of ``LNN_LAB_PORTS=low-high`` if set), with ``LNN_LAB_DATA`` pointing into a fresh temporary
   folder (no MNIST cache of the machine is seen), waits for
   ``/_stcore/health`` and stops the server at the end (terminate, then kill).
 * :func:`browser` launches ``/usr/bin/chromium`` headless through Playwright
@@ -58,9 +58,24 @@ class Server:
 
 
 def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port: the first free one of ``LNN_LAB_PORTS`` (e.g. ``8800-8849``) if set.
+
+    Without ``LNN_LAB_PORTS`` the system picks any free port.
+    """
+    ports = os.environ.get("LNN_LAB_PORTS")
+    if not ports:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    low, high = (int(p) for p in ports.split("-"))
+    for port in range(low, high + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:             # taken: try the next one
+                continue
+            return port
+    pytest.fail(f"LNN_LAB_PORTS={ports}: every port of that range is taken", pytrace=False)
 
 
 def start_server(data_dir, log_path, extra_args=()):
