@@ -39,10 +39,12 @@ from .model_io import (
 from .readout import RidgeAccumulator, dual_ridge, pinv_readout, ridge_solve
 from .reservoir import (
     CELLS,
-    DENSE_EIG_LIMIT,
+    RADIUS_RTOL,
     Reservoir,
+    certified_radius,
     make_reservoir,
     unscaled_recurrent,
+    unscaled_spectrum,
 )
 from .states import (
     POOLINGS,
@@ -60,7 +62,9 @@ __all__ = [
     "make_reservoir",
     "unscaled_recurrent",
     "CELLS",
-    "DENSE_EIG_LIMIT",
+    "RADIUS_RTOL",
+    "certified_radius",
+    "unscaled_spectrum",
     "CellKernel",
     "make_cell_params",
     "kernel_for",
