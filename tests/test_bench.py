@@ -50,9 +50,29 @@ def test_reservoirpy_row_when_installed(quick_run):
     """Same hyperparameters on 300 / 100 sample images; accuracy is deterministic (seeds)."""
     pytest.importorskip("reservoirpy")
     table, r = quick_run
-    p = r["reservoirpy"]
-    assert "ReservoirPy, MNIST sample (300 / 100) fit+predict" in table
-    assert (p["n_train"], p["n_test"]) == (300, 100)
+    (p,) = r["reservoirpy"]
+    assert "ReservoirPy, MNIST sample (300 / 100) fit+predict, 300 units" in table
+    assert (p["n_train"], p["n_test"], p["n_units"]) == (300, 100, 300)
     assert 0.1 < p["reservoirpy_accuracy"] <= 1 and 0.1 < p["ours_accuracy"] <= 1
     assert p["ours_accuracy"] >= p["reservoirpy_accuracy"] - 0.05
     assert p["speedup"] == pytest.approx(p["reservoirpy_s"] / p["ours_s"])
+    assert p["load"] >= 0
+
+
+def test_fit_overhead_row_is_the_ratio_of_its_two_timings(quick_run):
+    table, r = quick_run
+    o = r["fit_overhead"]
+    assert "fit+predict over raw collection, MNIST sample (300 / 100), 300 units" in table
+    assert o["fit_predict_s"] > 0 and o["collect_s"] > 0
+    assert o["overhead"] == pytest.approx(o["fit_predict_s"] / o["collect_s"])
+    assert f"{o['overhead']:.2f}x" in table
+
+
+def test_mnist_preset_rows_give_accuracy_and_seconds(quick_run):
+    table, r = quick_run
+    names = [p["name"] for p in r["mnist_presets"]]
+    assert names == ["Tuned", "Fast 0.97"]
+    for p in r["mnist_presets"]:
+        assert f"MNIST preset {p['name']} (300 / 100)" in table
+        assert 0.5 < p["accuracy"] <= 1 and p["seconds"] > 0
+        assert (p["n_train"], p["n_test"]) == (300, 100)

@@ -18,11 +18,18 @@ from .._validation import check_choice, check_int, check_number, check_seed
 from ..errors import DataError
 from .readout import RidgeAccumulator, dual_ridge
 from .reservoir import make_reservoir
-from .states import POOLINGS, as_sequences, collect_features, free_run, n_features
+from .states import (
+    POOLINGS,
+    as_sequences,
+    collect_features,
+    free_run,
+    n_features,
+    stream_features,
+)
 
 __all__ = ["EchoStateClassifier", "EchoStateRegressor"]
 
-# Samples per block when streaming features into the normal equations.
+# Rows per block when streaming features into the normal equations.
 _BLOCK = 2048
 
 
@@ -49,54 +56,26 @@ class _ReservoirParams:
             leak_rate=self.leak_rate, seed=self.random_state, cell=self.cell, **options)
 
 
-def _reversed(sequences):
-    """Each sequence read backwards in time."""
-    if isinstance(sequences, np.ndarray):
-        return sequences[:, ::-1]
-    return [s[::-1] for s in sequences]
-
-
-def _feature_blocks(reservoir, sequences, pooling, n_points, bidirectional, progress):
-    """Yield ``(start, features)`` for blocks of samples, in order.
-
-    With ``bidirectional`` each block's features are those of the sequences
-    read forwards, then backwards, side by side.
-    """
-    n = len(sequences)
-    for start in range(0, n, _BLOCK):
-        block = sequences[start:start + _BLOCK]
-
-        def block_progress(done, _total, start=start):
-            if progress is not None:
-                progress(start + done, n)
-
-        F = collect_features(reservoir, block, pooling, n_points=n_points,
-                             progress=None if bidirectional else block_progress)
-        if bidirectional:
-            F = np.hstack([F, collect_features(reservoir, _reversed(block), pooling,
-                                               n_points=n_points, progress=block_progress)])
-        yield start, F
-
-
 def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirectional, progress):
-    """Ridge readout on pooled features: streamed normal equations, or the dual.
+    """Ridge readout on pooled features, in one pass over the states.
 
     When there are more features than samples the readout is solved in sample
     space (:func:`lnn_core.engine.readout.dual_ridge`), which then keeps the feature
-    matrix; otherwise the normal equations are accumulated block by block and
-    memory stays bounded by the block.
+    matrix; otherwise each block's products are formed in the thread that
+    pooled it, merged into the normal equations in block order (reproducible),
+    and the features dropped: memory stays bounded by a few blocks.
     """
     n = len(sequences)
     width = n_features(reservoir.n_units, pooling, n_points) * (2 if bidirectional else 1)
-    blocks = _feature_blocks(reservoir, sequences, pooling, n_points, bidirectional, progress)
+    options = {"n_points": n_points, "bidirectional": bidirectional, "progress": progress}
     if width > n and ridge > 0:
-        F = np.empty((n, width), np.float32)
-        for start, block in blocks:
-            F[start:start + len(block)] = block
+        F = collect_features(reservoir, sequences, pooling, **options)
         return dual_ridge(F, targets, ridge)
     acc = RidgeAccumulator(width, targets.shape[1])
-    for start, block in blocks:
-        acc.add(block, targets[start:start + len(block)])
+    blocks = stream_features(reservoir, sequences, pooling, block_rows=_BLOCK, **options,
+                             reduce=lambda idx, F: RidgeAccumulator.moments(F, targets[idx]))
+    for _, moments in blocks:
+        acc.merge(moments)
     return acc.solve(ridge)
 
 
@@ -239,14 +218,22 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
     def transform_states(self, X, progress=None):
         """Pooled reservoir features of ``X``, shape (n_samples, n_features)."""
         check_is_fitted(self)
-        seqs = self._sequences(X, reset=False)
-        return np.vstack([F for _, F in _feature_blocks(self.reservoir_, seqs, self.pooling,
-                                                          self.n_points, bool(self.bidirectional),
-                                                          progress)])
+        return collect_features(self.reservoir_, self._sequences(X, reset=False), self.pooling,
+                                n_points=self.n_points, bidirectional=bool(self.bidirectional),
+                                progress=progress)
 
     def _scores(self, X, progress=None):
+        """Readout outputs, shape (n_samples, n_classes): one pass, features never kept."""
         check_is_fitted(self)
-        return self.transform_states(X, progress) @ self.coef_ + self.intercept_
+        seqs = self._sequences(X, reset=False)
+        scores = np.empty((len(seqs), self.coef_.shape[1]))
+        for idx, block in stream_features(self.reservoir_, seqs, self.pooling,
+                                          n_points=self.n_points,
+                                          bidirectional=bool(self.bidirectional),
+                                          progress=progress,
+                                          reduce=lambda _, F: F @ self.coef_ + self.intercept_):
+            scores[idx] = block
+        return scores
 
     def decision_function(self, X):
         """Readout outputs: shape (n_samples, n_classes), or (n_samples,) for 2 classes."""

@@ -534,6 +534,6 @@ def _check_params(estimator, fitted, max_units):
     for name in ("fit_time", "spectral_radius", "scale"):
         check_number(name, fitted[name], low=0)
     # The cell's own validation on a one-unit draw yields its scalar options cheaply.
-    scalars = make_cell_params(p["cell"], 1, 1, RecurrentDraw(np.zeros((1, 1)), 0.0, None), 1.0,
+    scalars = make_cell_params(p["cell"], 1, 1, RecurrentDraw(np.zeros((1, 1)), 0.0), 1.0,
                                np.random.default_rng(0), **options)
     return {key: value for key, value in scalars.items() if not isinstance(value, np.ndarray)}

@@ -14,6 +14,7 @@ exist at once.
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.blas
 
 from .._validation import check_number
 
@@ -62,24 +63,58 @@ class RidgeAccumulator:
             float32 chunks are multiplied in float32, others in float64.
         targets : ndarray of shape (n_chunk, n_outputs)
         """
+        if len(features):
+            self.merge(self.moments(features, targets))
+
+    @staticmethod
+    def moments(features, targets):
+        """A chunk's count, means and centred co-moments, ready for :meth:`merge`.
+
+        The expensive part of :meth:`add` (the chunk's products), kept apart
+        so that worker threads can form it while one thread merges in order.
+
+        Parameters
+        ----------
+        features : ndarray of shape (n_chunk, n_features)
+            float32 chunks are multiplied in float32, others in float64.
+        targets : ndarray of shape (n_chunk, n_outputs)
+
+        Returns
+        -------
+        tuple
+            ``(count, feature_mean, target_mean, comoment, cross)``.
+        """
         F = np.asarray(features)
         if F.dtype != np.float32:
             F = F.astype(np.float64)
         Y = np.asarray(targets, dtype=np.float64)
-        n_chunk = F.shape[0]
-        if n_chunk == 0:
-            return
         m_chunk = F.mean(axis=0, dtype=np.float64)
         y_chunk = Y.mean(axis=0)
         Fc = F - m_chunk.astype(F.dtype)                      # (n_chunk, n_features)
         Yc = (Y - y_chunk).astype(F.dtype)
+        return F.shape[0], m_chunk, y_chunk, Fc.T @ Fc, Fc.T @ Yc
+
+    def merge(self, moments):
+        """Merge a chunk's :meth:`moments` into the running sums (Chan's update).
+
+        Parameters
+        ----------
+        moments : tuple
+            From :meth:`moments`.
+        """
+        n_chunk, m_chunk, y_chunk, comoment, cross = moments
+        if n_chunk == 0:
+            return
         total = self.count + n_chunk
         dm = m_chunk - self.feature_mean
         dy = y_chunk - self.target_mean
         weight = self.count * n_chunk / total
-        self.comoment += Fc.T @ Fc
-        self.comoment += weight * np.outer(dm, dm)
-        self.cross += Fc.T @ Yc
+        self.comoment += comoment
+        if weight:
+            # comoment += weight dm dm' in place (a temporary outer product is 3x slower);
+            # comoment.T is the Fortran-ordered view BLAS updates without a copy
+            scipy.linalg.blas.dger(weight, dm, dm, a=self.comoment.T, overwrite_a=True)
+        self.cross += cross
         self.cross += weight * np.outer(dm, dy)
         self.feature_mean += dm * (n_chunk / total)
         self.target_mean += dy * (n_chunk / total)

@@ -20,8 +20,8 @@ from .._validation import check_choice, check_int
 from ..errors import DataError
 from .cells import kernel_for
 
-__all__ = ["POOLINGS", "collect_features", "run_states", "as_sequences", "n_features", "single_threaded_blas",
-           "default_chunk_size"]
+__all__ = ["POOLINGS", "collect_features", "stream_features", "run_states", "as_sequences",
+           "n_features", "single_threaded_blas", "default_chunk_size"]
 
 #: Readout feature layouts.
 POOLINGS = ("last", "mean", "mean+last", "points", "states")
@@ -133,8 +133,8 @@ def single_threaded_blas():
                 _blas_limiter = None
 
 
-def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, chunk_size=None,
-                     n_jobs=None, initial_state=None, progress=None):
+def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, bidirectional=False,
+                     chunk_size=None, n_jobs=None, initial_state=None, progress=None):
     """Run the reservoir over every sequence and pool its states into features.
 
     Each sequence starts from ``initial_state`` (zero by default) and its
@@ -155,6 +155,10 @@ def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, chunk_siz
     pooling : {"last", "mean", "mean+last", "points", "states"}
     n_points : int, default 4
         Number of sampled steps for ``points`` (at most the shortest length).
+    bidirectional : bool, default False
+        Also read every sequence backwards (from the same initial state) and
+        put both readings' features side by side, forwards first (pooled
+        layouts only).
     chunk_size : int or None
         Sequences run together; ``None`` picks one that keeps memory bounded.
     n_jobs : int or None
@@ -167,10 +171,74 @@ def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, chunk_siz
     Returns
     -------
     ndarray of shape (n_samples, n_features), float32
-        For pooled layouts; ``n_features`` from :func:`n_features`.
+        For pooled layouts; ``n_features`` from :func:`n_features`, doubled
+        when ``bidirectional``.
     ndarray of shape (n_samples, n_steps, n_units) or list of ndarrays of
     shape (n_steps_i, n_units)
         For ``states`` (a list when the input was ragged).
+
+    See Also
+    --------
+    stream_features : the same pass, handing features on block by block.
+    """
+    X = as_sequences(X)
+    n_samples = len(X)
+    out = [None] * n_samples if pooling == "states" else None
+    for idx, pooled in stream_features(reservoir, X, pooling, n_points=n_points,
+                                       bidirectional=bidirectional, chunk_size=chunk_size,
+                                       n_jobs=n_jobs, initial_state=initial_state,
+                                       progress=progress):
+        if pooling == "states":
+            for j, i in enumerate(idx):
+                out[i] = pooled[j]
+        else:
+            if out is None:
+                out = np.empty((n_samples, pooled.shape[1]), np.float32)
+            out[idx] = pooled
+    if pooling == "states" and not isinstance(X, list):
+        return np.stack(out)
+    return out
+
+
+def stream_features(reservoir, X, pooling="mean+last", *, reduce=None, block_rows=1, n_points=4,
+                    bidirectional=False, chunk_size=None, n_jobs=None, initial_state=None,
+                    progress=None):
+    """Run every sequence once, yielding its pooled features block by block.
+
+    The single pass behind :func:`collect_features`, for callers that reduce
+    features as they come (a readout's normal equations, its outputs) and so
+    never hold the features of every sample at once.
+
+    Parameters
+    ----------
+    reservoir : Reservoir
+    X : ndarray of shape (n_samples, n_steps, n_inputs) or list of ndarrays
+        of shape (n_steps_i, n_inputs)
+    pooling : {"last", "mean", "mean+last", "points", "states"}
+    reduce : callable, optional
+        ``reduce(idx, features)``, run in the worker thread that completes a
+        block (so several may run at once): its result is yielded instead of
+        the features, which are then dropped.
+    block_rows : int, default 1
+        Blocks are runs of consecutive chunks holding at least this many
+        sequences (the last may hold fewer); pooled layouts only.
+    n_points, bidirectional, chunk_size, n_jobs, initial_state, progress
+        As in :func:`collect_features`.
+
+    Yields
+    ------
+    idx : ndarray of shape (n_block,), int
+        The block's rows of ``X``.
+    value
+        ``reduce(idx, features)``, or the features themselves: float32 of
+        shape (n_block, n_features), or for ``states`` a list of arrays of
+        shape (n_steps_i, n_units).
+
+    Notes
+    -----
+    Which sequences form a block, and the order blocks are yielded in, depend
+    on the input and ``chunk_size`` only, never on thread timing: a reduction
+    merged in the order yielded is reproducible to the bit.
     """
     check_choice("pooling", pooling, POOLINGS)
     X = as_sequences(X)
@@ -183,41 +251,73 @@ def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, chunk_siz
                         f"was built for {reservoir.n_inputs}")
     if pooling == "points":
         n_points = check_int("n_points", n_points, low=1, high=int(lengths.min()))
+    if bidirectional and pooling == "states":
+        raise ValueError("bidirectional needs a pooled layout; pooling='states' keeps every "
+                         "state of one reading")
     kernel = kernel_for(reservoir)
     n_units = reservoir.n_units
     width = kernel.recurrent.shape[1]
     if chunk_size is None:
         chunk_size = default_chunk_size(int(lengths.max()), width)
     chunk_size = check_int("chunk_size", chunk_size, low=1)
+    block_rows = check_int("block_rows", block_rows, low=1)
     x0 = _initial_states(initial_state, n_samples, n_units)
-
     n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
 
     order = np.argsort(lengths, kind="stable")
+    per_block = 1 if pooling == "states" else max(1, -(-block_rows // chunk_size))
     chunks = [order[start:start + chunk_size] for start in range(0, n_samples, chunk_size)]
+    blocks = [_Block(np.concatenate(chunks[k:k + per_block]), min(per_block, len(chunks) - k))
+              for k in range(0, len(chunks), per_block)]
 
-    def run(idx):
+    def run(chunk_number):
+        idx = chunks[chunk_number]
         seqs = [X[i] for i in idx] if ragged else X[idx]
         chunk_x0 = None if x0 is None else x0[idx if x0.shape[0] > 1 else [0] * len(idx)]
-        return _run_chunk(kernel, seqs, lengths[idx], pooling, n_points, chunk_x0, n_units)
+        pooled = _run_chunk(kernel, seqs, lengths[idx], pooling, n_points, chunk_x0, n_units)
+        if bidirectional:
+            backwards = [s[::-1] for s in seqs] if ragged else seqs[:, ::-1]
+            pooled = np.hstack([pooled, _run_chunk(kernel, backwards, lengths[idx], pooling,
+                                                   n_points, chunk_x0, n_units)])
+        block = blocks[chunk_number // per_block]
+        features = block.gather(pooled, (chunk_number % per_block) * chunk_size)
+        if features is None:                       # the block still waits for other chunks
+            return len(idx), None
+        return len(idx), (block.idx, features if reduce is None else reduce(block.idx, features))
 
-    if pooling == "states":
-        out = [None] * n_samples
-    else:
-        out = np.empty((n_samples, n_features(n_units, pooling, n_points)), np.float32)
     done = 0
-    for idx, pooled in zip(chunks, _map_chunks(run, chunks, n_jobs)):
-        if pooling == "states":
-            for j, i in enumerate(idx):
-                out[i] = pooled[j]
-        else:
-            out[idx] = pooled
-        done += len(idx)
+    for n_done, result in _map_chunks(run, range(len(chunks)), n_jobs):
+        done += n_done
         if progress is not None:
             progress(done, n_samples)
-    if pooling == "states" and not ragged:
-        return np.stack(out)
-    return out
+        if result is not None:
+            yield result
+
+
+class _Block:
+    """Consecutive chunks gathered into one array, by whichever threads pool them."""
+
+    def __init__(self, idx, n_chunks):
+        self.idx = idx
+        self._n_chunks = n_chunks
+        self._waiting = n_chunks
+        self._features = None
+        self._lock = threading.Lock()
+
+    def gather(self, pooled, offset):
+        """Place a chunk's features; return the block's once its last chunk is in."""
+        if self._n_chunks == 1:
+            return pooled                          # a block of one chunk: nothing to gather
+        with self._lock:
+            if self._features is None:
+                self._features = np.empty((len(self.idx), pooled.shape[1]), pooled.dtype)
+        self._features[offset:offset + len(pooled)] = pooled     # disjoint rows
+        with self._lock:
+            self._waiting -= 1
+            if self._waiting:
+                return None
+        features, self._features = self._features, None
+        return features
 
 
 def _map_chunks(run, chunks, n_jobs):
