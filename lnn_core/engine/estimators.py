@@ -18,7 +18,7 @@ from .._validation import check_choice, check_int, check_number, check_seed
 from ..errors import DataError
 from .readout import RidgeAccumulator, dual_ridge
 from .reservoir import make_reservoir
-from .states import POOLINGS, as_sequences, collect_features, free_run, n_features
+from .states import POOLINGS, as_elapsed, as_sequences, collect_features, free_run, n_features
 
 __all__ = ["EchoStateClassifier", "EchoStateRegressor"]
 
@@ -56,29 +56,39 @@ def _reversed(sequences):
     return [s[::-1] for s in sequences]
 
 
-def _feature_blocks(reservoir, sequences, pooling, n_points, bidirectional, progress):
+def _reversed_elapsed(dt):
+    """Elapsed times of sequences read backwards: the gap before each sample is the one after it."""
+    return [np.concatenate([d[:1], d[:0:-1]]) for d in dt]
+
+
+def _feature_blocks(reservoir, sequences, pooling, n_points, bidirectional, progress, dt=None):
     """Yield ``(start, features)`` for blocks of samples, in order.
 
     With ``bidirectional`` each block's features are those of the sequences
     read forwards, then backwards, side by side.
     """
     n = len(sequences)
+    if dt is not None:
+        dt = as_elapsed(dt, [len(s) for s in sequences])
     for start in range(0, n, _BLOCK):
         block = sequences[start:start + _BLOCK]
+        block_dt = None if dt is None else dt[start:start + _BLOCK]
 
         def block_progress(done, _total, start=start):
             if progress is not None:
                 progress(start + done, n)
 
         F = collect_features(reservoir, block, pooling, n_points=n_points,
-                             progress=None if bidirectional else block_progress)
+                             progress=None if bidirectional else block_progress, dt=block_dt)
         if bidirectional:
-            F = np.hstack([F, collect_features(reservoir, _reversed(block), pooling,
-                                               n_points=n_points, progress=block_progress)])
+            F = np.hstack([F, collect_features(
+                reservoir, _reversed(block), pooling, n_points=n_points, progress=block_progress,
+                dt=None if block_dt is None else _reversed_elapsed(block_dt))])
         yield start, F
 
 
-def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirectional, progress):
+def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirectional, progress,
+               dt=None):
     """Ridge readout on pooled features: streamed normal equations, or the dual.
 
     When there are more features than samples the readout is solved in sample
@@ -88,7 +98,7 @@ def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirect
     """
     n = len(sequences)
     width = n_features(reservoir.n_units, pooling, n_points) * (2 if bidirectional else 1)
-    blocks = _feature_blocks(reservoir, sequences, pooling, n_points, bidirectional, progress)
+    blocks = _feature_blocks(reservoir, sequences, pooling, n_points, bidirectional, progress, dt)
     if width > n and ridge > 0:
         F = np.empty((n, width), np.float32)
         for start, block in blocks:
@@ -98,6 +108,13 @@ def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirect
     for start, block in blocks:
         acc.add(block, targets[start:start + len(block)])
     return acc.solve(ridge)
+
+
+def _series_elapsed(dt, several):
+    """The regressor's ``dt`` as a list with one array per series."""
+    if dt is None:
+        return None
+    return list(dt) if several else [dt]
 
 
 class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
@@ -121,7 +138,9 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
     bias_scaling : float, default 0.2
         Biases uniform in ``[-bias_scaling, bias_scaling]``.
     leak_rate : float, default 1.0
-        ``a`` in (0, 1].
+        ``a`` in (0, 1]: the ESN's leak; for LTC and CfC the fraction of
+        each sample's elapsed time the cell integrates over (its memory),
+        see :mod:`lnn_core.engine.cells`.
     ridge : float, default 1e-4
         L2 penalty of the readout (>= 0); the intercept is not penalised.
     pooling : {"last", "mean", "mean+last", "points"}, default "mean+last"
@@ -139,7 +158,8 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         Neuron type, see :mod:`lnn_core.engine.cells`.
     cell_options : dict or None, default None
         Options of the cell (``tau_range``, ``reversal_range``, ``step``,
-        ``unfolds`` for LTC; ``time`` for CfC).
+        ``unfolds`` for LTC; ``time`` for CfC).  ``step`` and ``time`` are
+        the time per sample when ``fit``/``predict`` get no ``dt``.
     random_state : int or None, default 0
         Seed of all reservoir weights.
 
@@ -198,7 +218,7 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
                              "row (each step gets the same number of inputs)")
         return X.reshape(X.shape[0], n_steps, X.shape[1] // n_steps).astype(np.float32)
 
-    def fit(self, X, y, progress=None):
+    def fit(self, X, y, progress=None, dt=None):
         """Fit the readout.
 
         Parameters
@@ -209,6 +229,11 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         y : array-like of shape (n_samples,)
         progress : callable, optional
             ``progress(done, total)`` in samples while states are collected.
+        dt : array-like of shape (n_samples, n_steps) or list of arrays of
+            shape (n_steps_i,), optional
+            Time before each sample of each sequence (irregular sampling,
+            see :func:`lnn_core.engine.states.elapsed_from_timestamps`).  LTC
+            and CfC integrate over it; the ESN ignores it.
 
         Returns
         -------
@@ -232,31 +257,31 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         targets = np.eye(len(self.classes_))[encoded]                # one-hot, (n, n_classes)
         ridge = check_number("ridge", self.ridge, low=0)
         self.coef_, self.intercept_ = _fit_ridge(self.reservoir_, seqs, targets, ridge, self.pooling,
-                                                 self.n_points, bool(self.bidirectional), progress)
+                                                 self.n_points, bool(self.bidirectional), progress, dt)
         self.fit_time_ = time.perf_counter() - start
         return self
 
-    def transform_states(self, X, progress=None):
-        """Pooled reservoir features of ``X``, shape (n_samples, n_features)."""
+    def transform_states(self, X, progress=None, dt=None):
+        """Pooled reservoir features of ``X``, shape (n_samples, n_features); ``dt`` as in ``fit``."""
         check_is_fitted(self)
         seqs = self._sequences(X, reset=False)
         return np.vstack([F for _, F in _feature_blocks(self.reservoir_, seqs, self.pooling,
                                                           self.n_points, bool(self.bidirectional),
-                                                          progress)])
+                                                          progress, dt)])
 
-    def _scores(self, X, progress=None):
+    def _scores(self, X, progress=None, dt=None):
         check_is_fitted(self)
-        return self.transform_states(X, progress) @ self.coef_ + self.intercept_
+        return self.transform_states(X, progress, dt) @ self.coef_ + self.intercept_
 
-    def decision_function(self, X):
+    def decision_function(self, X, dt=None):
         """Readout outputs: shape (n_samples, n_classes), or (n_samples,) for 2 classes."""
-        scores = self._scores(X)
+        scores = self._scores(X, dt=dt)
         return scores[:, 1] - scores[:, 0] if len(self.classes_) == 2 else scores
 
-    def predict(self, X, progress=None):
-        """Predicted labels, shape (n_samples,)."""
+    def predict(self, X, progress=None, dt=None):
+        """Predicted labels, shape (n_samples,); ``dt`` as in ``fit``."""
         check_is_fitted(self)
-        return self.classes_[np.argmax(self._scores(X, progress), axis=1)]
+        return self.classes_[np.argmax(self._scores(X, progress, dt), axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -324,7 +349,7 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
             return series
         return [validate_data(self, U, reset=reset, dtype=[np.float64, np.float32])]
 
-    def fit(self, U, Y, progress=None):
+    def fit(self, U, Y, progress=None, dt=None):
         """Fit the readout on one or more series.
 
         Parameters
@@ -334,6 +359,9 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
             aligned with ``U``
         progress : callable, optional
             ``progress(done, total)`` in series.
+        dt : ndarray of shape (n_steps,), or a list aligned with ``U``, optional
+            Time before each sample; LTC and CfC integrate over it, the ESN
+            ignores it.
 
         Returns
         -------
@@ -361,7 +389,7 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
                 raise ValueError(f"Y of series {i} contains NaN or infinity")
         self.reservoir_ = self._build_reservoir(series[0].shape[1])
         states = collect_features(self.reservoir_, [u.astype(np.float32) for u in series], "states",
-                                  progress=progress)
+                                  progress=progress, dt=_series_elapsed(dt, several))
         acc = RidgeAccumulator(self.reservoir_.n_units, targets[0].shape[1])
         for x, t in zip(states, targets):
             # float64: forecasting readouts use tiny ridges, where float32 products lose digits;
@@ -373,12 +401,13 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         self.fit_time_ = time.perf_counter() - start
         return self
 
-    def predict(self, U):
+    def predict(self, U, dt=None):
         """Outputs for every step, each series read from a zero state.
 
         Parameters
         ----------
         U : ndarray of shape (n_steps, n_inputs), or list of such arrays
+        dt : as in :meth:`fit`, optional
 
         Returns
         -------
@@ -386,7 +415,9 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         """
         check_is_fitted(self)
         series = self._series(U, reset=False)
-        states = collect_features(self.reservoir_, [u.astype(np.float32) for u in series], "states")
+        several = isinstance(U, (list, tuple)) and not _is_table(U)
+        states = collect_features(self.reservoir_, [u.astype(np.float32) for u in series], "states",
+                                  dt=_series_elapsed(dt, several))
         out = [self._readout(x) for x in states]
         return out if isinstance(U, (list, tuple)) and not _is_table(U) else out[0]
 

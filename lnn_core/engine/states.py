@@ -21,7 +21,7 @@ from ..errors import DataError
 from .cells import kernel_for
 
 __all__ = ["POOLINGS", "collect_features", "run_states", "as_sequences", "n_features", "single_threaded_blas",
-           "default_chunk_size"]
+           "default_chunk_size", "as_elapsed", "elapsed_from_timestamps"]
 
 #: Readout feature layouts.
 POOLINGS = ("last", "mean", "mean+last", "points", "states")
@@ -91,6 +91,77 @@ def as_sequences(X, name="X"):
     return arrays
 
 
+def as_elapsed(dt, lengths, name="dt"):
+    """Check elapsed times against sequence lengths; return float32 arrays.
+
+    Parameters
+    ----------
+    dt : array-like of shape (n_samples, n_steps), or list of arrays of shape (n_steps_i,)
+        Time that passes before each sample, > 0 and finite.
+    lengths : ndarray of shape (n_samples,)
+        Steps of each sequence.
+
+    Returns
+    -------
+    list of float32 ndarrays of shape (n_steps_i,)
+
+    Raises
+    ------
+    DataError
+        A count or length that does not match, or a value that is not a
+        positive finite number.
+    """
+    if isinstance(dt, np.ndarray) and dt.ndim == 2:
+        items = list(dt)
+    elif isinstance(dt, (list, tuple)):
+        items = list(dt)
+    else:
+        raise DataError(f"{name} must give one elapsed time per step of each sequence (shape "
+                        f"(n_samples, n_steps) or a list), got shape {np.shape(dt)}")
+    if len(items) != len(lengths):
+        raise DataError(f"{name} has {len(items)} sequence(s) of elapsed times but X has {len(lengths)}")
+    out = []
+    for i, (item, n) in enumerate(zip(items, lengths)):
+        item = np.asarray(item, dtype=np.float64).ravel()
+        if len(item) != n:
+            raise DataError(f"{name}[{i}] has {len(item)} elapsed time(s) but sequence {i} has {n} steps")
+        if not (np.isfinite(item).all() and (item > 0).all()):
+            raise DataError(f"{name}[{i}] must hold positive finite elapsed times (timestamps must "
+                            "increase strictly)")
+        out.append(item.astype(np.float32))
+    return out
+
+
+def elapsed_from_timestamps(timestamps):
+    """Elapsed time before each sample from its timestamps.
+
+    ``dt[k] = t[k] - t[k-1]``; the first sample has no predecessor and gets
+    the median gap (1 for a single sample).
+
+    Parameters
+    ----------
+    timestamps : array-like of shape (n_steps,), strictly increasing
+
+    Returns
+    -------
+    ndarray of shape (n_steps,), float64
+
+    Examples
+    --------
+    >>> elapsed_from_timestamps([0.0, 0.5, 2.0])
+    array([1. , 0.5, 1.5])
+    """
+    t = np.asarray(timestamps, dtype=np.float64).ravel()
+    if t.size == 0 or not np.isfinite(t).all():
+        raise DataError("timestamps must be a non-empty array of finite numbers")
+    gaps = np.diff(t)
+    if (gaps <= 0).any():
+        k = int(np.argmax(gaps <= 0)) + 1
+        raise DataError(f"timestamps must increase strictly; sample {k} is at {t[k]:g}, "
+                        f"not after {t[k - 1]:g}")
+    return np.concatenate([[np.median(gaps) if gaps.size else 1.0], gaps])
+
+
 def default_chunk_size(n_steps, width):
     """Sequences per chunk: at most 256, and the chunk's drive array within 32 MiB."""
     return int(np.clip(_DRIVE_BYTES // max(1, 4 * n_steps * width), 1, _MAX_CHUNK))
@@ -134,7 +205,7 @@ def single_threaded_blas():
 
 
 def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, chunk_size=None,
-                     n_jobs=None, initial_state=None, progress=None):
+                     n_jobs=None, initial_state=None, progress=None, dt=None):
     """Run the reservoir over every sequence and pool its states into features.
 
     Each sequence starts from ``initial_state`` (zero by default) and its
@@ -163,6 +234,12 @@ def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, chunk_siz
     initial_state : ndarray of shape (n_units,) or (n_samples, n_units), optional
     progress : callable, optional
         ``progress(done, total)`` after every chunk, in sequences.
+    dt : array-like of shape (n_samples, n_steps) or list of arrays of
+        shape (n_steps_i,), optional
+        Time that passes before each sample (see
+        :func:`elapsed_from_timestamps`).  The LTC and CfC integrate over it
+        (times ``leak_rate``); the ESN is a discrete-time map and ignores it.
+        ``None``: the cell's ``step`` (LTC) or ``time`` (CfC) for every sample.
 
     Returns
     -------
@@ -190,6 +267,7 @@ def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, chunk_siz
         chunk_size = default_chunk_size(int(lengths.max()), width)
     chunk_size = check_int("chunk_size", chunk_size, low=1)
     x0 = _initial_states(initial_state, n_samples, n_units)
+    elapsed = None if dt is None or reservoir.cell == "esn" else as_elapsed(dt, lengths)
 
     n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
 
@@ -199,7 +277,8 @@ def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, chunk_siz
     def run(idx):
         seqs = [X[i] for i in idx] if ragged else X[idx]
         chunk_x0 = None if x0 is None else x0[idx if x0.shape[0] > 1 else [0] * len(idx)]
-        return _run_chunk(kernel, seqs, lengths[idx], pooling, n_points, chunk_x0, n_units)
+        chunk_dt = None if elapsed is None else [elapsed[i] for i in idx]
+        return _run_chunk(kernel, seqs, lengths[idx], pooling, n_points, chunk_x0, n_units, chunk_dt)
 
     if pooling == "states":
         out = [None] * n_samples
@@ -247,12 +326,16 @@ def _initial_states(initial_state, n_samples, n_units):
     return x0
 
 
-def _run_chunk(kernel, seqs, lengths, pooling, n_points, x0, n_units):
+def _run_chunk(kernel, seqs, lengths, pooling, n_points, x0, n_units, dt=None):
     """Run one chunk of sequences sorted by increasing length."""
     batch, t_max = len(seqs), int(lengths[-1])
     inputs = np.zeros((t_max, batch, kernel.input.shape[0]), np.float32)
     for j, seq in enumerate(seqs):
         inputs[:len(seq), j] = seq                     # time-major padding
+    if dt is not None:
+        elapsed = np.ones((t_max, batch, 1), np.float32)
+        for j, item in enumerate(dt):
+            elapsed[:len(item), j, 0] = item
     drive = inputs @ kernel.input                       # (t_max, batch, width)
     drive += kernel.bias
     x = np.zeros((batch, n_units), np.float32) if x0 is None else x0.copy()
@@ -269,7 +352,8 @@ def _run_chunk(kernel, seqs, lengths, pooling, n_points, x0, n_units):
         states = np.empty((t_max, batch, n_units), np.float32)
     for t in range(t_max):
         s = first_active[t]
-        kernel.step(x[s:], drive[t, s:], kernel, work[s:])   # (batch - s, n_units)
+        kernel.step(x[s:], drive[t, s:], kernel, work[s:],   # (batch - s, n_units)
+                    None if dt is None else elapsed[t, s:])
         if keep_sum:
             total[s:] += x[s:]
         elif pooling == "points":
@@ -287,7 +371,7 @@ def _run_chunk(kernel, seqs, lengths, pooling, n_points, x0, n_units):
     return mean if pooling == "mean" else np.hstack([mean, x])
 
 
-def run_states(reservoir, inputs, initial_state=None):
+def run_states(reservoir, inputs, initial_state=None, dt=None):
     """State trajectory of one sequence.
 
     Parameters
@@ -295,6 +379,9 @@ def run_states(reservoir, inputs, initial_state=None):
     reservoir : Reservoir
     inputs : ndarray of shape (n_steps,) or (n_steps, n_inputs)
     initial_state : ndarray of shape (n_units,), optional (zero by default)
+    dt : ndarray of shape (n_steps,), optional
+        Time before each sample; used by LTC and CfC, ignored by the ESN
+        (see :func:`collect_features`).
 
     Returns
     -------
@@ -302,7 +389,8 @@ def run_states(reservoir, inputs, initial_state=None):
     """
     inputs = np.asarray(inputs, dtype=np.float32)
     inputs = inputs[:, None] if inputs.ndim == 1 else inputs
-    return collect_features(reservoir, inputs[None], "states", initial_state=initial_state)[0]
+    return collect_features(reservoir, inputs[None], "states", initial_state=initial_state,
+                            dt=None if dt is None else [dt])[0]
 
 
 def free_run(reservoir, readout, n_steps, *, warmup):
