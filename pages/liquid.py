@@ -97,8 +97,8 @@ $h = \tanh(W_h x_{t-1} + W_{in,h} u_t + b_h)$; $W$, $W_f$, $W_h$ all at the spec
 
 st.title("Liquid neurons")
 st.markdown("The article describes **liquid time-constant (LTC)** neurons: each neuron's time "
-            "constant τ/(1 + τ·f) shrinks when its input gate f opens, so it speeds up or slows "
-            "down with the input. Its code, though, trains an **echo-state network** of leaky "
+            "constant 1/(1/τ + Σ conductances) shrinks when the synapses that feed it open, so it "
+            "speeds up or slows down with the input. Its code, though, trains an **echo-state network** of leaky "
             "tanh neurons whose leak never changes. Here the same input runs through both, and "
             "through the closed-form **CfC** approximation of liquid neurons, with the same "
             "random weights.")
@@ -196,7 +196,7 @@ if st.button("Run the irregular-sampling experiment", icon=":material/timer:"):
 if "liquid_irregular" in st.session_state:
     table = pd.DataFrame(st.session_state["liquid_irregular"])
     wide = table.pivot(index="model", columns="sampling", values="accuracy").reindex(
-        [label for label, _, _ in irregular.MODELS]).reset_index()
+        index=[label for label, _, _ in irregular.MODELS], columns=irregular.SAMPLINGS).reset_index()
     left, right = st.columns([1, 2])
     left.dataframe(wide, hide_index=True, column_config={
         s: st.column_config.NumberColumn(format="percent") for s in irregular.SAMPLINGS})

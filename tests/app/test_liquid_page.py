@@ -62,7 +62,7 @@ def test_irregular_sampling_experiment_scores_the_three_neurons_side_by_side():
     assert not at.exception and not at.error
     table = at.dataframe[-1].value.set_index("model")
     assert list(table.index) == ["ESN", "ESN + Δt input", "LTC", "CfC"]
-    assert list(table.columns) == ["irregular", "regular"]
+    assert list(table.columns) == ["regular", "irregular"]
     assert ((table >= 0.34) & (table <= 1.0)).all().all()      # above chance (3 classes)
     figure = chart_specs(at)[-1]
     assert figure["layout"]["title"]["text"] == "Irregular sampling: elapsed time as input"

@@ -7,7 +7,6 @@ from scipy.integrate import solve_ivp
 from lnn_core import DataError, collect_features, make_reservoir, run_states
 from lnn_core.data import datasets
 from lnn_core.engine.metrics import state_swing
-from lnn_core.engine.states import elapsed_from_timestamps
 
 SINE = datasets.generate("Mixed sines", 300).values          # the Liquid page's sine
 
@@ -131,6 +130,8 @@ def test_each_sequence_integrates_its_own_elapsed_times(cell):
 
 
 def test_elapsed_times_are_checked_with_a_sentence():
+    from lnn_core.engine.states import elapsed_from_timestamps
+
     res = make_reservoir(10, 1, seed=0, cell="ltc")
     with pytest.raises(DataError, match=r"dt\[0\] has 3 elapsed time\(s\) but sequence 0 has 4 steps"):
         collect_features(res, np.zeros((1, 4, 1)), dt=[np.ones(3)])
