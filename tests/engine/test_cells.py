@@ -140,3 +140,27 @@ def test_elapsed_times_are_checked_with_a_sentence():
     with pytest.raises(DataError, match="timestamps must increase strictly; sample 2 is at 1"):
         elapsed_from_timestamps([0.0, 1.0, 1.0])
     np.testing.assert_allclose(elapsed_from_timestamps([0.0, 0.5, 2.0]), [1.0, 0.5, 1.5])
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_the_classifier_reads_elapsed_time_in_fit_and_predict(bidirectional):
+    from lnn_core import EchoStateClassifier
+    from lnn_core.lab.irregular import irregular_sines
+
+    data = irregular_sines(60, 20, seed=1)
+    model = EchoStateClassifier(n_units=40, cell="cfc", bidirectional=bidirectional).fit(
+        data.X, data.y, dt=data.dt)
+    with_gaps = model.decision_function(data.X, dt=data.dt)
+    assert np.abs(with_gaps - model.decision_function(data.X)).max() > 1e-3
+    features = model.transform_states(data.X, dt=data.dt)
+    alone = collect_features(model.reservoir_, data.X[:1], "mean+last", dt=data.dt[:1])
+    np.testing.assert_allclose(features[:1, :alone.shape[1]], alone, atol=1e-6)
+
+
+def test_the_regressor_reads_elapsed_time_in_fit_and_predict():
+    from lnn_core import EchoStateRegressor
+
+    u = SINE[:, None]
+    dt = np.random.default_rng(0).uniform(0.2, 1.8, len(u))
+    model = EchoStateRegressor(n_units=40, cell="ltc", washout=20).fit(u[:-1], u[1:, 0], dt=dt[:-1])
+    assert np.abs(model.predict(u[:-1], dt=dt[:-1]) - model.predict(u[:-1])).max() > 1e-3
