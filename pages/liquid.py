@@ -9,8 +9,8 @@ import streamlit as st
 import lnn_core
 from lnn_core.data import datasets
 from lnn_core.engine.cells import ltc_effective_tau
-from lnn_core.lab import irregular
 from lnn_core.figures import story as figs
+from lnn_core.lab import irregular
 from pages._ui.errors import guarded
 from pages._ui.params import reservoir_controls
 from pages._ui.presenter import style_figure

@@ -111,9 +111,7 @@ def as_elapsed(dt, lengths, name="dt"):
         A count or length that does not match, or a value that is not a
         positive finite number.
     """
-    if isinstance(dt, np.ndarray) and dt.ndim == 2:
-        items = list(dt)
-    elif isinstance(dt, (list, tuple)):
+    if (isinstance(dt, np.ndarray) and dt.ndim == 2) or isinstance(dt, (list, tuple)):
         items = list(dt)
     else:
         raise DataError(f"{name} must give one elapsed time per step of each sequence (shape "

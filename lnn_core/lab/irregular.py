@@ -22,8 +22,8 @@ import numpy as np
 from .._validation import check_int, check_seed
 from ..engine.estimators import EchoStateClassifier
 
-__all__ = ["PERIODS", "IrregularSines", "irregular_sines", "irregular_sampling_scores", "MODELS",
-           "SAMPLINGS"]
+__all__ = ["MODELS", "PERIODS", "SAMPLINGS", "IrregularSines", "irregular_sampling_scores",
+           "irregular_sines"]
 
 #: Period (time units) of each class's sine.
 PERIODS = (6.0, 8.0, 10.5)

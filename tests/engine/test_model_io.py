@@ -331,3 +331,15 @@ def test_save_refuses_mismatched_standardisers(scaled_regressor, classifier):
         save_model(model, {"mean": [0, 0]})
     with pytest.raises(ValueError, match="target_standardiser must be None for a classifier"):
         save_model(classifier, Standardiser.identity(8), Standardiser.identity(10))
+
+
+def test_an_ltc_file_of_the_earlier_equations_is_refused_with_a_sentence(digits):
+    """Files written before the conductance LTC hold one reversal potential per neuron."""
+    X, y = digits
+    model = EchoStateClassifier(n_units=20, n_steps=8, cell="ltc").fit(X[:100], y[:100])
+    arrays = dict(np.load(io.BytesIO(save_model(model)), allow_pickle=False))
+    arrays["reversal"] = np.zeros(20, np.float32)
+    old = io.BytesIO()
+    np.savez_compressed(old, **arrays)
+    with pytest.raises(DataError, match="written for the earlier LTC equations"):
+        load_model(old.getvalue())
