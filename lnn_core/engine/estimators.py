@@ -56,7 +56,8 @@ class _ReservoirParams:
             leak_rate=self.leak_rate, seed=self.random_state, cell=self.cell, **options)
 
 
-def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirectional, progress):
+def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirectional, progress,
+               dt=None):
     """Ridge readout on pooled features, in one pass over the states.
 
     When there are more features than samples the readout is solved in sample
@@ -67,7 +68,8 @@ def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirect
     """
     n = len(sequences)
     width = n_features(reservoir.n_units, pooling, n_points) * (2 if bidirectional else 1)
-    options = {"n_points": n_points, "bidirectional": bidirectional, "progress": progress}
+    options = {"n_points": n_points, "bidirectional": bidirectional, "progress": progress,
+               "dt": dt}
     if width > n and ridge > 0:
         F = collect_features(reservoir, sequences, pooling, **options)
         return dual_ridge(F, targets, ridge)
@@ -77,6 +79,13 @@ def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirect
     for _, moments in blocks:
         acc.merge(moments)
     return acc.solve(ridge)
+
+
+def _series_elapsed(dt, several):
+    """The regressor's ``dt`` as a list with one array per series."""
+    if dt is None:
+        return None
+    return list(dt) if several else [dt]
 
 
 class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
@@ -100,7 +109,9 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
     bias_scaling : float, default 0.2
         Biases uniform in ``[-bias_scaling, bias_scaling]``.
     leak_rate : float, default 1.0
-        ``a`` in (0, 1].
+        ``a`` in (0, 1]: the ESN's leak; for LTC and CfC the fraction of
+        each sample's elapsed time the cell integrates over (its memory),
+        see :mod:`lnn_core.engine.cells`.
     ridge : float, default 1e-4
         L2 penalty of the readout (>= 0); the intercept is not penalised.
     pooling : {"last", "mean", "mean+last", "points"}, default "mean+last"
@@ -118,7 +129,8 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         Neuron type, see :mod:`lnn_core.engine.cells`.
     cell_options : dict or None, default None
         Options of the cell (``tau_range``, ``reversal_range``, ``step``,
-        ``unfolds`` for LTC; ``time`` for CfC).
+        ``unfolds`` for LTC; ``time`` for CfC).  ``step`` and ``time`` are
+        the time per sample when ``fit``/``predict`` get no ``dt``.
     random_state : int or None, default 0
         Seed of all reservoir weights.
 
@@ -177,7 +189,7 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
                              "row (each step gets the same number of inputs)")
         return X.reshape(X.shape[0], n_steps, X.shape[1] // n_steps).astype(np.float32)
 
-    def fit(self, X, y, progress=None):
+    def fit(self, X, y, progress=None, dt=None):
         """Fit the readout.
 
         Parameters
@@ -188,6 +200,11 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         y : array-like of shape (n_samples,)
         progress : callable, optional
             ``progress(done, total)`` in samples while states are collected.
+        dt : array-like of shape (n_samples, n_steps) or list of arrays of
+            shape (n_steps_i,), optional
+            Time before each sample of each sequence (irregular sampling,
+            see :func:`lnn_core.engine.states.elapsed_from_timestamps`).  LTC
+            and CfC integrate over it; the ESN ignores it.
 
         Returns
         -------
@@ -211,18 +228,18 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         targets = np.eye(len(self.classes_))[encoded]                # one-hot, (n, n_classes)
         ridge = check_number("ridge", self.ridge, low=0)
         self.coef_, self.intercept_ = _fit_ridge(self.reservoir_, seqs, targets, ridge, self.pooling,
-                                                 self.n_points, bool(self.bidirectional), progress)
+                                                 self.n_points, bool(self.bidirectional), progress, dt)
         self.fit_time_ = time.perf_counter() - start
         return self
 
-    def transform_states(self, X, progress=None):
-        """Pooled reservoir features of ``X``, shape (n_samples, n_features)."""
+    def transform_states(self, X, progress=None, dt=None):
+        """Pooled reservoir features of ``X``, shape (n_samples, n_features); ``dt`` as in ``fit``."""
         check_is_fitted(self)
         return collect_features(self.reservoir_, self._sequences(X, reset=False), self.pooling,
                                 n_points=self.n_points, bidirectional=bool(self.bidirectional),
-                                progress=progress)
+                                progress=progress, dt=dt)
 
-    def _scores(self, X, progress=None):
+    def _scores(self, X, progress=None, dt=None):
         """Readout outputs, shape (n_samples, n_classes): one pass, features never kept."""
         check_is_fitted(self)
         seqs = self._sequences(X, reset=False)
@@ -230,20 +247,20 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         for idx, block in stream_features(self.reservoir_, seqs, self.pooling,
                                           n_points=self.n_points,
                                           bidirectional=bool(self.bidirectional),
-                                          progress=progress,
+                                          progress=progress, dt=dt,
                                           reduce=lambda _, F: F @ self.coef_ + self.intercept_):
             scores[idx] = block
         return scores
 
-    def decision_function(self, X):
+    def decision_function(self, X, dt=None):
         """Readout outputs: shape (n_samples, n_classes), or (n_samples,) for 2 classes."""
-        scores = self._scores(X)
+        scores = self._scores(X, dt=dt)
         return scores[:, 1] - scores[:, 0] if len(self.classes_) == 2 else scores
 
-    def predict(self, X, progress=None):
-        """Predicted labels, shape (n_samples,)."""
+    def predict(self, X, progress=None, dt=None):
+        """Predicted labels, shape (n_samples,); ``dt`` as in ``fit``."""
         check_is_fitted(self)
-        return self.classes_[np.argmax(self._scores(X, progress), axis=1)]
+        return self.classes_[np.argmax(self._scores(X, progress, dt), axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -311,7 +328,7 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
             return series
         return [validate_data(self, U, reset=reset, dtype=[np.float64, np.float32])]
 
-    def fit(self, U, Y, progress=None):
+    def fit(self, U, Y, progress=None, dt=None):
         """Fit the readout on one or more series.
 
         Parameters
@@ -321,6 +338,9 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
             aligned with ``U``
         progress : callable, optional
             ``progress(done, total)`` in series.
+        dt : ndarray of shape (n_steps,), or a list aligned with ``U``, optional
+            Time before each sample; LTC and CfC integrate over it, the ESN
+            ignores it.
 
         Returns
         -------
@@ -348,7 +368,7 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
                 raise ValueError(f"Y of series {i} contains NaN or infinity")
         self.reservoir_ = self._build_reservoir(series[0].shape[1])
         states = collect_features(self.reservoir_, [u.astype(np.float32) for u in series], "states",
-                                  progress=progress)
+                                  progress=progress, dt=_series_elapsed(dt, several))
         acc = RidgeAccumulator(self.reservoir_.n_units, targets[0].shape[1])
         for x, t in zip(states, targets):
             # float64: forecasting readouts use tiny ridges, where float32 products lose digits;
@@ -360,12 +380,13 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         self.fit_time_ = time.perf_counter() - start
         return self
 
-    def predict(self, U):
+    def predict(self, U, dt=None):
         """Outputs for every step, each series read from a zero state.
 
         Parameters
         ----------
         U : ndarray of shape (n_steps, n_inputs), or list of such arrays
+        dt : as in :meth:`fit`, optional
 
         Returns
         -------
@@ -373,7 +394,9 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         """
         check_is_fitted(self)
         series = self._series(U, reset=False)
-        states = collect_features(self.reservoir_, [u.astype(np.float32) for u in series], "states")
+        several = isinstance(U, (list, tuple)) and not _is_table(U)
+        states = collect_features(self.reservoir_, [u.astype(np.float32) for u in series], "states",
+                                  dt=_series_elapsed(dt, several))
         out = [self._readout(x) for x in states]
         return out if isinstance(U, (list, tuple)) and not _is_table(U) else out[0]
 

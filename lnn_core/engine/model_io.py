@@ -11,7 +11,7 @@ numeric or unicode arrays:
 ``W``               float32 (n_units, n_units), the recurrent weights
 ``W_in``            float32 (n_units, n_inputs)
 ``bias``            float32 (n_units,)
-cell arrays         ``tau``, ``reversal`` (LTC); ``W_f``, ``W_h``, ``W_in_f``,
+cell arrays         ``tau`` (LTC); ``W_f``, ``W_h``, ``W_in_f``,
                     ``W_in_h``, ``bias_f``, ``bias_h`` (CfC)
 ``coef``            float64 (n_features, n_outputs), the readout
 ``intercept``       float64 (n_outputs,)
@@ -78,7 +78,7 @@ MAX_UNITS = 10_000
 _ESTIMATORS = {cls.__name__: cls for cls in (EchoStateClassifier, EchoStateRegressor)}
 _CELL_ARRAYS = {
     "esn": (),
-    "ltc": ("tau", "reversal"),
+    "ltc": ("tau",),
     "cfc": ("W_f", "W_h", "W_in_f", "W_in_h", "bias_f", "bias_h"),
 }
 _LOAD_ERRORS = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, zlib.error)
@@ -433,7 +433,10 @@ class _Loader:
         W = self.array("W", (n, n), dtype=f32)
         W_in = self.array("W_in", (n, n_inputs), dtype=f32)
         bias = self.array("bias", (n,), dtype=f32)
-        shapes = {"tau": (n,), "reversal": (n,), "W_f": (n, n), "W_h": (n, n),
+        if estimator.cell == "ltc" and "reversal" in self.archive.files:
+            raise DataError("this LTC model file was written for the earlier LTC equations "
+                            "(one reversal potential per neuron); refit the model and save it again")
+        shapes = {"tau": (n,), "W_f": (n, n), "W_h": (n, n),
                   "W_in_f": (n, n_inputs), "W_in_h": (n, n_inputs), "bias_f": (n,), "bias_h": (n,)}
         cell_params = dict(cell_scalars)
         for name in _CELL_ARRAYS[estimator.cell]:

@@ -275,7 +275,9 @@ def make_reservoir(n_units=500, n_inputs=1, *, spectral_radius=0.9, density=0.1,
     bias_scaling : float, >= 0
         ``b`` is uniform in ``[-bias_scaling, bias_scaling]``.
     leak_rate : float in (0, 1]
-        Fraction of the state replaced at each step (1 = no leak).
+        ESN: fraction of the state replaced at each step (1 = no leak).  LTC
+        and CfC: fraction of each sample's elapsed time they integrate over
+        (see :mod:`lnn_core.engine.cells`).
     seed : int >= 0 or None
         Seed of every random draw (0 is a seed like any other).
     cell : {"esn", "ltc", "cfc"}

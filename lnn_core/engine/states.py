@@ -21,7 +21,8 @@ from ..errors import DataError
 from .cells import kernel_for
 
 __all__ = ["POOLINGS", "collect_features", "stream_features", "run_states", "as_sequences",
-           "n_features", "single_threaded_blas", "default_chunk_size"]
+           "n_features", "single_threaded_blas", "default_chunk_size", "as_elapsed",
+           "elapsed_from_timestamps"]
 
 #: Readout feature layouts.
 POOLINGS = ("last", "mean", "mean+last", "points", "states")
@@ -91,6 +92,75 @@ def as_sequences(X, name="X"):
     return arrays
 
 
+def as_elapsed(dt, lengths, name="dt"):
+    """Check elapsed times against sequence lengths; return float32 arrays.
+
+    Parameters
+    ----------
+    dt : array-like of shape (n_samples, n_steps), or list of arrays of shape (n_steps_i,)
+        Time that passes before each sample, > 0 and finite.
+    lengths : ndarray of shape (n_samples,)
+        Steps of each sequence.
+
+    Returns
+    -------
+    list of float32 ndarrays of shape (n_steps_i,)
+
+    Raises
+    ------
+    DataError
+        A count or length that does not match, or a value that is not a
+        positive finite number.
+    """
+    if (isinstance(dt, np.ndarray) and dt.ndim == 2) or isinstance(dt, (list, tuple)):
+        items = list(dt)
+    else:
+        raise DataError(f"{name} must give one elapsed time per step of each sequence (shape "
+                        f"(n_samples, n_steps) or a list), got shape {np.shape(dt)}")
+    if len(items) != len(lengths):
+        raise DataError(f"{name} has {len(items)} sequence(s) of elapsed times but X has {len(lengths)}")
+    out = []
+    for i, (item, n) in enumerate(zip(items, lengths)):
+        item = np.asarray(item, dtype=np.float64).ravel()
+        if len(item) != n:
+            raise DataError(f"{name}[{i}] has {len(item)} elapsed time(s) but sequence {i} has {n} steps")
+        if not (np.isfinite(item).all() and (item > 0).all()):
+            raise DataError(f"{name}[{i}] must hold positive finite elapsed times (timestamps must "
+                            "increase strictly)")
+        out.append(item.astype(np.float32))
+    return out
+
+
+def elapsed_from_timestamps(timestamps):
+    """Elapsed time before each sample from its timestamps.
+
+    ``dt[k] = t[k] - t[k-1]``; the first sample has no predecessor and gets
+    the median gap (1 for a single sample).
+
+    Parameters
+    ----------
+    timestamps : array-like of shape (n_steps,), strictly increasing
+
+    Returns
+    -------
+    ndarray of shape (n_steps,), float64
+
+    Examples
+    --------
+    >>> elapsed_from_timestamps([0.0, 0.5, 2.0])
+    array([1. , 0.5, 1.5])
+    """
+    t = np.asarray(timestamps, dtype=np.float64).ravel()
+    if t.size == 0 or not np.isfinite(t).all():
+        raise DataError("timestamps must be a non-empty array of finite numbers")
+    gaps = np.diff(t)
+    if (gaps <= 0).any():
+        k = int(np.argmax(gaps <= 0)) + 1
+        raise DataError(f"timestamps must increase strictly; sample {k} is at {t[k]:g}, "
+                        f"not after {t[k - 1]:g}")
+    return np.concatenate([[np.median(gaps) if gaps.size else 1.0], gaps])
+
+
 def default_chunk_size(n_steps, width):
     """Sequences per chunk: at most 256, and the chunk's drive array within 32 MiB."""
     return int(np.clip(_DRIVE_BYTES // max(1, 4 * n_steps * width), 1, _MAX_CHUNK))
@@ -134,7 +204,7 @@ def single_threaded_blas():
 
 
 def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, bidirectional=False,
-                     chunk_size=None, n_jobs=None, initial_state=None, progress=None):
+                     chunk_size=None, n_jobs=None, initial_state=None, progress=None, dt=None):
     """Run the reservoir over every sequence and pool its states into features.
 
     Each sequence starts from ``initial_state`` (zero by default) and its
@@ -167,6 +237,12 @@ def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, bidirecti
     initial_state : ndarray of shape (n_units,) or (n_samples, n_units), optional
     progress : callable, optional
         ``progress(done, total)`` after every chunk, in sequences.
+    dt : array-like of shape (n_samples, n_steps) or list of arrays of
+        shape (n_steps_i,), optional
+        Time that passes before each sample (see
+        :func:`elapsed_from_timestamps`).  The LTC and CfC integrate over it
+        (times ``leak_rate``); the ESN is a discrete-time map and ignores it.
+        ``None``: the cell's ``step`` (LTC) or ``time`` (CfC) for every sample.
 
     Returns
     -------
@@ -187,7 +263,7 @@ def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, bidirecti
     for idx, pooled in stream_features(reservoir, X, pooling, n_points=n_points,
                                        bidirectional=bidirectional, chunk_size=chunk_size,
                                        n_jobs=n_jobs, initial_state=initial_state,
-                                       progress=progress):
+                                       progress=progress, dt=dt):
         if pooling == "states":
             for j, i in enumerate(idx):
                 out[i] = pooled[j]
@@ -202,7 +278,7 @@ def collect_features(reservoir, X, pooling="mean+last", *, n_points=4, bidirecti
 
 def stream_features(reservoir, X, pooling="mean+last", *, reduce=None, block_rows=1, n_points=4,
                     bidirectional=False, chunk_size=None, n_jobs=None, initial_state=None,
-                    progress=None):
+                    progress=None, dt=None):
     """Run every sequence once, yielding its pooled features block by block.
 
     The single pass behind :func:`collect_features`, for callers that reduce
@@ -222,7 +298,7 @@ def stream_features(reservoir, X, pooling="mean+last", *, reduce=None, block_row
     block_rows : int, default 1
         Blocks are runs of consecutive chunks holding at least this many
         sequences (the last may hold fewer); pooled layouts only.
-    n_points, bidirectional, chunk_size, n_jobs, initial_state, progress
+    n_points, bidirectional, chunk_size, n_jobs, initial_state, progress, dt
         As in :func:`collect_features`.
 
     Yields
@@ -262,6 +338,7 @@ def stream_features(reservoir, X, pooling="mean+last", *, reduce=None, block_row
     chunk_size = check_int("chunk_size", chunk_size, low=1)
     block_rows = check_int("block_rows", block_rows, low=1)
     x0 = _initial_states(initial_state, n_samples, n_units)
+    elapsed = None if dt is None or reservoir.cell == "esn" else as_elapsed(dt, lengths)
     n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
 
     order = np.argsort(lengths, kind="stable")
@@ -274,11 +351,14 @@ def stream_features(reservoir, X, pooling="mean+last", *, reduce=None, block_row
         idx = chunks[chunk_number]
         seqs = [X[i] for i in idx] if ragged else X[idx]
         chunk_x0 = None if x0 is None else x0[idx if x0.shape[0] > 1 else [0] * len(idx)]
-        pooled = _run_chunk(kernel, seqs, lengths[idx], pooling, n_points, chunk_x0, n_units)
+        chunk_dt = None if elapsed is None else [elapsed[i] for i in idx]
+        pooled = _run_chunk(kernel, seqs, lengths[idx], pooling, n_points, chunk_x0, n_units,
+                            chunk_dt)
         if bidirectional:
             backwards = [s[::-1] for s in seqs] if ragged else seqs[:, ::-1]
-            pooled = np.hstack([pooled, _run_chunk(kernel, backwards, lengths[idx], pooling,
-                                                   n_points, chunk_x0, n_units)])
+            pooled = np.hstack([pooled, _run_chunk(
+                kernel, backwards, lengths[idx], pooling, n_points, chunk_x0, n_units,
+                None if chunk_dt is None else [_reversed_elapsed(d) for d in chunk_dt])])
         block = blocks[chunk_number // per_block]
         features = block.gather(pooled, (chunk_number % per_block) * chunk_size)
         if features is None:                       # the block still waits for other chunks
@@ -347,12 +427,21 @@ def _initial_states(initial_state, n_samples, n_units):
     return x0
 
 
-def _run_chunk(kernel, seqs, lengths, pooling, n_points, x0, n_units):
+def _reversed_elapsed(dt):
+    """Elapsed times of a sequence read backwards: the gap before each sample is the one after it."""
+    return np.concatenate([dt[:1], dt[:0:-1]])
+
+
+def _run_chunk(kernel, seqs, lengths, pooling, n_points, x0, n_units, dt=None):
     """Run one chunk of sequences sorted by increasing length."""
     batch, t_max = len(seqs), int(lengths[-1])
     inputs = np.zeros((t_max, batch, kernel.input.shape[0]), np.float32)
     for j, seq in enumerate(seqs):
         inputs[:len(seq), j] = seq                     # time-major padding
+    if dt is not None:
+        elapsed = np.ones((t_max, batch, 1), np.float32)
+        for j, item in enumerate(dt):
+            elapsed[:len(item), j, 0] = item
     drive = inputs @ kernel.input                       # (t_max, batch, width)
     drive += kernel.bias
     x = np.zeros((batch, n_units), np.float32) if x0 is None else x0.copy()
@@ -369,7 +458,8 @@ def _run_chunk(kernel, seqs, lengths, pooling, n_points, x0, n_units):
         states = np.empty((t_max, batch, n_units), np.float32)
     for t in range(t_max):
         s = first_active[t]
-        kernel.step(x[s:], drive[t, s:], kernel, work[s:])   # (batch - s, n_units)
+        kernel.step(x[s:], drive[t, s:], kernel, work[s:],   # (batch - s, n_units)
+                    None if dt is None else elapsed[t, s:])
         if keep_sum:
             total[s:] += x[s:]
         elif pooling == "points":
@@ -387,7 +477,7 @@ def _run_chunk(kernel, seqs, lengths, pooling, n_points, x0, n_units):
     return mean if pooling == "mean" else np.hstack([mean, x])
 
 
-def run_states(reservoir, inputs, initial_state=None):
+def run_states(reservoir, inputs, initial_state=None, dt=None):
     """State trajectory of one sequence.
 
     Parameters
@@ -395,6 +485,9 @@ def run_states(reservoir, inputs, initial_state=None):
     reservoir : Reservoir
     inputs : ndarray of shape (n_steps,) or (n_steps, n_inputs)
     initial_state : ndarray of shape (n_units,), optional (zero by default)
+    dt : ndarray of shape (n_steps,), optional
+        Time before each sample; used by LTC and CfC, ignored by the ESN
+        (see :func:`collect_features`).
 
     Returns
     -------
@@ -402,7 +495,8 @@ def run_states(reservoir, inputs, initial_state=None):
     """
     inputs = np.asarray(inputs, dtype=np.float32)
     inputs = inputs[:, None] if inputs.ndim == 1 else inputs
-    return collect_features(reservoir, inputs[None], "states", initial_state=initial_state)[0]
+    return collect_features(reservoir, inputs[None], "states", initial_state=initial_state,
+                            dt=None if dt is None else [dt])[0]
 
 
 def free_run(reservoir, readout, n_steps, *, warmup):

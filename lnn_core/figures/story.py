@@ -19,7 +19,7 @@ __all__ = [
     "CELL_COLORS", "CELL_LABELS", "CELL_NAMES", "accuracy_curve_figure", "cell_comparison_figure",
     "cell_trajectories_figure", "class_scores_figure", "confusion_figure", "digit_figure",
     "digit_gallery_figure", "effective_tau_figure", "forecast_figure", "generation_figure",
-    "ladder_figure", "reading_states_figure",
+    "irregular_sampling_figure", "ladder_figure", "reading_states_figure",
 ]
 
 #: One colour per neuron type, used on every page.
@@ -326,7 +326,7 @@ def effective_tau_figure(time, inputs, effective_tau, neurons, title=None):
     fig.update_yaxes(title="neuron", row=2, col=1)
     fig.update_yaxes(title="τ_eff", row=3, col=1)
     fig.update_xaxes(title="time step", row=3, col=1)
-    fig.update_layout(title=title or "Effective time constant τ/(1 + τ·f) of each LTC neuron: "
+    fig.update_layout(title=title or "Effective time constant 1/(1/τ + Σ|W|·s(x)) of each LTC neuron: "
                       "faster (blue) or slower (red) than its average",
                       legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
     return fig
@@ -359,6 +359,38 @@ def cell_comparison_figure(cells, scores, seconds, score_name):
     if score_name == "accuracy":
         fig.update_yaxes(tickformat=".0%", range=[0, 1.1], row=1, col=1)
     fig.update_layout(showlegend=False, title="The three neuron types on one task")
+    return fig
+
+
+def irregular_sampling_figure(times, values, models, samplings, accuracies):
+    """One irregularly sampled sequence, and each model's accuracy per sampling scheme.
+
+    Parameters
+    ----------
+    times, values : ndarray of shape (n_samples,)
+        One sequence's sample times and values.
+    models, samplings : sequence of str
+        Model label and sampling scheme of each score.
+    accuracies : sequence of float
+        Test accuracy of each (model, sampling).
+    """
+    fig = make_subplots(1, 2, column_widths=[0.4, 0.6], horizontal_spacing=0.1,
+                        subplot_titles=("one sequence, read at irregular times",
+                                        "test accuracy (higher is better)"))
+    fig.add_trace(go.Scatter(x=times, y=values, mode="lines+markers", name="samples",
+                             line={"color": _INPUT_COLOR, "width": 1}, showlegend=False), 1, 1)
+    palette = {"regular": "#B6B6B6", "irregular": "#636EFA"}
+    for sampling in dict.fromkeys(samplings):
+        picked = [(m, a) for m, s, a in zip(models, samplings, accuracies) if s == sampling]
+        fig.add_trace(go.Bar(x=[m for m, _ in picked], y=[a for _, a in picked],
+                             name=f"{sampling} sampling", marker_color=palette.get(sampling),
+                             texttemplate="%{y:.1%}", textposition="outside", cliponaxis=False),
+                      1, 2)
+    fig.update_xaxes(title="time", row=1, col=1)
+    fig.update_yaxes(title="value", row=1, col=1)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.12], row=1, col=2)
+    fig.update_layout(barmode="group", title="Irregular sampling: elapsed time as input",
+                      legend={"orientation": "h", "y": -0.15, "yanchor": "top"})
     return fig
 
 

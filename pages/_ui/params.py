@@ -86,8 +86,9 @@ _SPECS = {
                            "how hard the input drives the neurons.", 0.0, 5.0, 0.05),
     "bias_scaling": _Spec("Bias scaling", "Biases are uniform in ±bias_scaling; they break "
                           "the symmetry of tanh.", 0.0, 2.0, 0.05),
-    "leak_rate": _Spec("Leak rate", "Fraction of each neuron's state replaced per step; "
-                       "small values make slow, smooth neurons (leak_rate).", 0.01, 1.0, 0.01),
+    "leak_rate": _Spec("Leak rate", "ESN: fraction of each neuron's state replaced per step. "
+                       "LTC and CfC: fraction of each sample's elapsed time they integrate over. "
+                       "Small values make slow, smooth neurons (leak_rate).", 0.01, 1.0, 0.01),
     "ridge": _Spec("Ridge penalty", "Regularisation of the linear readout: larger is "
                    "smoother and more robust, smaller fits closer (ridge).",
                    options=RIDGE_OPTIONS),

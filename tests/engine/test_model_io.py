@@ -396,3 +396,15 @@ def test_units_over_the_limit_are_refused_even_if_w_is_small(regressor_file):
     np.savez_compressed(buffer, **arrays)
     with pytest.raises(DataError, match=r"n_units must be .*2000"):
         load_model_file(buffer.getvalue(), max_units=2000)
+
+
+def test_an_ltc_file_of_the_earlier_equations_is_refused_with_a_sentence(digits):
+    """Files written before the conductance LTC hold one reversal potential per neuron."""
+    X, y = digits
+    model = EchoStateClassifier(n_units=20, n_steps=8, cell="ltc").fit(X[:100], y[:100])
+    arrays = dict(np.load(io.BytesIO(save_model(model)), allow_pickle=False))
+    arrays["reversal"] = np.zeros(20, np.float32)
+    old = io.BytesIO()
+    np.savez_compressed(old, **arrays)
+    with pytest.raises(DataError, match="written for the earlier LTC equations"):
+        load_model(old.getvalue())
