@@ -143,14 +143,12 @@ def make_cell_params(cell, n_units, n_inputs, draw, scale, rng, *, input_scaling
 
 
 def _radius(matrix, rng):
-    """Largest absolute eigenvalue, dense up to ``DENSE_EIG_LIMIT`` units."""
-    from .reservoir import DENSE_EIG_LIMIT, _arpack_radius
+    """Largest absolute eigenvalue (:func:`~lnn_core.engine.reservoir.certified_radius`)."""
+    from .reservoir import certified_radius
 
     if not matrix.any():
         return 0.0
-    if len(matrix) <= DENSE_EIG_LIMIT:
-        return float(np.max(np.abs(np.linalg.eigvals(matrix))))
-    return _arpack_radius(matrix, rng)
+    return certified_radius(np.asarray(matrix, dtype=np.float64), rng)
 
 
 def _check_range(name, value, positive=False):

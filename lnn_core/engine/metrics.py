@@ -58,8 +58,8 @@ def state_swing(states, washout=0):
     -------
     float
         0 for neurons that do not move; e.g. on the Liquid page's sine with
-        the defaults (300 units, input scaling 0.5): ESN 0.17, LTC 0.004,
-        CfC 0.07.
+        the defaults (300 units, input scaling 0.5, spectral radius 0.9):
+        ESN 0.168, LTC 0.060, CfC 0.074.
     """
     states = np.asarray(states, dtype=np.float64)
     if states.ndim != 2 or len(states) < 2:
@@ -76,10 +76,13 @@ def _channels(name, y_true, y_pred):
     """Both arrays as float64 of shape (n_steps, n_channels), checked to match."""
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
-    if y_true.shape != y_pred.shape or y_true.ndim not in (1, 2) or len(y_true) < 2:
-        raise ValueError(f"{name} needs two arrays of one shape, (n_steps >= 2,) or "
-                         f"(n_steps >= 2, n_channels), got {y_true.shape} and {y_pred.shape}")
-    return y_true.reshape(len(y_true), -1), y_pred.reshape(len(y_pred), -1)
+    shapes = y_true.shape, y_pred.shape
+    if y_true.ndim in (1, 2) and y_pred.ndim in (1, 2) and len(y_true) >= 2:
+        y_true, y_pred = y_true.reshape(len(y_true), -1), y_pred.reshape(len(y_pred), -1)
+        if y_true.shape == y_pred.shape:                # (n,) and (n, 1) are one channel
+            return y_true, y_pred
+    raise ValueError(f"{name} needs two arrays of one shape, (n_steps >= 2,) or "
+                     f"(n_steps >= 2, n_channels), got {shapes[0]} and {shapes[1]}")
 
 
 def _spread(name, y_true, pooled):
