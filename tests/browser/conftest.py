@@ -148,19 +148,6 @@ def base_url(streamlit_server):
     return streamlit_server.url
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium, headless, for the whole session (skipped where it is missing)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package "
-                    "(apt-get install chromium) to run the real-browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is missing")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser, base_url):
     """A new browser context and page: a fresh Streamlit session for each test."""

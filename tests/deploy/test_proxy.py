@@ -41,7 +41,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, RUN_TIMEOUT_MS
+from tests.browser.conftest import RUN_TIMEOUT_MS
 
 pytestmark = pytest.mark.proxy
 
@@ -223,25 +223,21 @@ def test_the_frontend_bundle_comes_from_nginx_with_long_caching(deployment):
 
 
 @pytest.mark.browser
-def test_a_browser_gets_the_app_through_the_proxy(deployment):
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is missing")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(RUN_TIMEOUT_MS)
-            sockets, responses = [], []
-            page.on("websocket", lambda websocket: sockets.append(websocket.url))
-            page.on("response", lambda response: responses.append(response))
-            page.goto(deployment.url + "/")
-            page.get_by_role("heading", name="Liquid Lab").wait_for()
-            static = [response.headers.get("x-lab-static") for response in responses
-                      if "/static/" in response.url]
-            cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
-        finally:
-            browser.close()
+def test_a_browser_gets_the_app_through_the_proxy(deployment, browser):
+    context = browser.new_context()                 # the session's one Chromium (tests/conftest.py)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(RUN_TIMEOUT_MS)
+        sockets, responses = [], []
+        page.on("websocket", lambda websocket: sockets.append(websocket.url))
+        page.on("response", lambda response: responses.append(response))
+        page.goto(deployment.url + "/")
+        page.get_by_role("heading", name="Liquid Lab").wait_for()
+        static = [response.headers.get("x-lab-static") for response in responses
+                  if "/static/" in response.url]
+        cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
+    finally:
+        context.close()
     assert sockets == [deployment.url.replace("http://", "ws://") + "/_stcore/stream"]
     assert len(static) >= 10 and set(static) == {"nginx"}
     assert cookies["lab_replica"]["value"] in REPLICAS and cookies["lab_replica"]["httpOnly"]
