@@ -400,6 +400,7 @@ def test_dask_cluster_gives_the_same_numbers_as_the_local_run(digits):
                                   host="127.0.0.1", dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client, joblib.parallel_config(backend="dask"), \
             distributed.get_task_stream(client) as stream:
+        client.wait_for_workers(2)        # both processes registered before any task is sent
         done = []
         remote = run_sweep(digits, points, fixed={"n_units": 50}, seeds=[0, 1],
                            progress=lambda d, n: done.append(d))
