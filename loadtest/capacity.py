@@ -18,10 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .client import StreamlitClient
+from .client import SLIDER, StreamlitClient
 from .server import ROOT, start_server, stop_server
 
-SLIDER = "Spectral radius"
 
 #: Seconds ``deploy/serve.py`` may take to write its state file.
 PROXY_STARTUP = 180

@@ -51,6 +51,9 @@ class ProtocolError(RuntimeError):
     """The server closed the connection or answered with something unusable."""
 
 
+#: Label of the sidebar slider every simulated student moves (a warm-up moves it too).
+SLIDER = "Spectral radius"
+
 @dataclass
 class Run:
     """What the server sent for one script run, and how long it took.

@@ -32,7 +32,7 @@ import time
 
 from locust import User, between, events, task
 
-from loadtest.client import StreamlitClient
+from loadtest.client import SLIDER, StreamlitClient
 
 #: Most distinct slider values (0.01 apart from 0.3 to 1.5, the slider's own step).
 MAX_VALUES = 121
@@ -55,8 +55,6 @@ SPECTRAL_RADII = spectral_radii()
 TRAIN_UNITS = (100, 200, 300, 400)
 #: Pages a student may open, by URL path; each has the "Spectral radius" slider.
 PAGES = ("reservoir", "dynamics")
-#: Label of the slider students move.
-SLIDER = "Spectral radius"
 
 
 @events.init_command_line_parser.add_listener
