@@ -193,8 +193,11 @@ class Sweep:
         """
         task = self.task
         # threads locally (no start-up, shared data: the work is in NumPy, which
-        # releases the GIL); a backend set by the caller (Dask, loky) takes precedence
-        results = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(
+        # releases the GIL); a backend set by the caller (Dask, loky) takes precedence.
+        # One group per dispatch: a group is a whole reservoir run (coarse), and
+        # joblib's automatic batching would send quick groups to one worker as one task
+        results = Parallel(n_jobs=n_jobs, prefer="threads", batch_size=1,
+                           return_as="generator")(
             delayed(evaluate_reservoir)(task, g.parameters, g.seed, g.ridges)
             for g in self._groups)
         try:
