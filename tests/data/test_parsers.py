@@ -146,8 +146,11 @@ def test_prepare_series_checks():
         DataError, match=r"g\.csv has no numeric column 'z'; available: 'u', 'y'"
     ):
         prepare_series(table, "z")
-    with pytest.raises(DataError, match="only 1 rows are left after dropping"):
+    with pytest.raises(DataError, match="2 of its 3 rows have a missing cell in the chosen "
+                                        "columns and dropping them leaves 1; at least 2"):
         prepare_series(table, "y")
+    with pytest.raises(DataError, match=r"g\.csv has 3 rows; at least 5 are needed\.$"):
+        prepare_series(table, "u", min_rows=5)
     with pytest.raises(ValueError, match="missing must be one of"):
         prepare_series(table, "y", missing="zero")
 

@@ -77,6 +77,7 @@ def parse_forecast_csv(data, *, name=None, limits=ParseLimits()):
         max_columns=limits.max_channels + 10,
         what_columns=f"max_channels={limits.max_channels:,} plus time and text columns",
         header=_looks_like_header,
+        unnamed_index="range",
     )
     cells = table.cells
     if cells.empty:
@@ -97,27 +98,8 @@ def parse_forecast_csv(data, *, name=None, limits=ParseLimits()):
         else:
             text_columns.append(column)
 
-    time_column, time = None, None
-    lowered = {c: c.lower() for c in table.columns}
-    named = [
-        c
-        for c in table.columns
-        if ("time" in lowered[c] or "date" in lowered[c])
-        and (c in numeric or c in text_columns)
-    ]
-    dated = [c for c in text_columns if _parse_datetimes(cells[c]) is not None]
-    first = table.columns[0]
-    if named:
-        time_column = named[0]
-    elif dated:
-        time_column = dated[0]
-    elif (
-        lowered[first] in ("t", "step")
-        and first in numeric
-        and not missing[first].any()
-        and _check_increasing(name, first, numeric[first], cells.index) is None
-    ):
-        time_column = first
+    time_column = _find_time_column(table, name, numeric, missing, text_columns)
+    time = None
     if time_column is not None:
         if time_column in numeric:
             if missing[time_column].any():
@@ -150,6 +132,12 @@ def parse_forecast_csv(data, *, name=None, limits=ParseLimits()):
         if problem:
             raise DataError(problem)
         time = time.reset_index(drop=True)
+    if table.index_column is not None and table.index_column != time_column:
+        numeric.pop(table.index_column, None)         # an index is never a value to forecast
+        missing.pop(table.index_column, None)
+        if table.index_column in text_columns:
+            text_columns.remove(table.index_column)
+        ignored.append(table.index_column)
     ignored.extend(text_columns)
     if not numeric:
         raise DataError(
@@ -166,7 +154,13 @@ def parse_forecast_csv(data, *, name=None, limits=ParseLimits()):
     description = (
         f"{name}: {len(frame):,} rows, {len(numeric)} numeric column"
         f"{'s' if len(numeric) != 1 else ''}"
-        + (f", time column {time_column!r}" if time_column else "")
+        + (", the unnamed index column (0, 1, 2, …) dropped" if table.dropped_index else "")
+        + (
+            f", time column {time_column!r}"
+            + (" (the unnamed first column)" if time_column == table.index_column else "")
+            if time_column
+            else ""
+        )
         + (
             f", {total_missing:,} missing cell{'s' if total_missing != 1 else ''}"
             if total_missing
@@ -185,6 +179,45 @@ def parse_forecast_csv(data, *, name=None, limits=ParseLimits()):
         name=name,
         description=description,
     )
+
+
+#: Column names that are a time column when their cells are dates or increasing numbers.
+_TIME_WORDS = frozenset(
+    {"year", "month", "quarter", "week", "day", "hour", "period", "ds", "t", "step"}
+)
+
+
+def _find_time_column(table, name, numeric, missing, text_columns):
+    """The time column of a forecasting table, or None.
+
+    In this order: pandas' unnamed index when it is not 0, 1, 2, … (dates, or
+    numbers that increase, such as years); a column whose name contains
+    "time" or "date"; a column named like a period of time ("year", "month",
+    "quarter", …, "t", "step") whose cells are dates or increase strictly;
+    a text column whose every cell is a date.
+    """
+    cells = table.cells
+
+    def increasing(column):
+        if column in numeric:
+            return not missing[column].any() and _check_increasing(
+                name, column, numeric[column], cells.index) is None
+        dates = _parse_datetimes(cells[column])
+        return dates is not None and not dates.isna().any() and _check_increasing(
+            name, column, dates.to_numpy(), cells.index) is None
+
+    if table.index_column is not None and increasing(table.index_column):
+        return table.index_column
+    candidates = [c for c in table.columns if c in numeric or c in text_columns]
+    lowered = {c: c.lower().strip() for c in candidates}
+    named = [c for c in candidates if "time" in lowered[c] or "date" in lowered[c]]
+    if named:
+        return named[0]
+    for column in candidates:
+        if lowered[column] in _TIME_WORDS and increasing(column):
+            return column
+    dated = [c for c in text_columns if _parse_datetimes(cells[c]) is not None]
+    return dated[0] if dated else None
 
 
 def prepare_series(
@@ -239,16 +272,19 @@ def prepare_series(
     empty = [c for c in used if frame[c].isna().all()]
     if empty:
         raise DataError(f"{table.name}: column {empty[0]!r} has no values at all.")
+    n_rows = len(frame)
     if missing == "drop":
         frame = frame.dropna()
-        how = "after dropping rows with missing values"
     else:
         frame = frame.interpolate(method="linear", limit_direction="both")
-        how = "after interpolating missing values"
     if len(frame) < min_rows:
+        dropped = n_rows - len(frame)
         raise DataError(
-            f"{table.name}: only {len(frame):,} rows are left {how}; "
-            f"at least {min_rows:,} are needed."
+            f"{table.name}: {dropped:,} of its {n_rows:,} rows have a missing cell in the "
+            f"chosen columns and dropping them leaves {len(frame):,}; at least {min_rows:,} "
+            "are needed (choose 'interpolate')."
+            if dropped
+            else f"{table.name} has {n_rows:,} rows; at least {min_rows:,} are needed."
         )
     return (
         frame[inputs].to_numpy(dtype=np.float64, copy=True),
