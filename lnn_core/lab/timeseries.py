@@ -29,23 +29,26 @@ and :func:`estimate_classifier_memory` size a run for
 (749, True, (251,))
 """
 
-import time
-from dataclasses import dataclass
+import math
+import time as time_module
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import check_int, check_number
-from ..data.parsers import prepare_series, split_dataset
+from .._validation import check_choice, check_int, check_number
+from ..data.parsers import combine_train_test, prepare_series, split_dataset
 from ..data.standardiser import Standardiser
 from ..engine.estimators import EchoStateClassifier, EchoStateRegressor
-from ..engine.metrics import accuracy, nrmse, valid_time
+from ..engine.metrics import accuracy, accuracy_interval, nrmse, valid_time
 from ..engine.model_io import ModelFile, save_model
 from ..errors import DataError
 from ..guard import estimate_memory
+from .baselines import baseline_forecasts, season_from_autocorrelation, season_from_time
 
-__all__ = ["MAX_FREE_STEPS", "TRAIN_FRACTION", "Result", "chronological_split",
-           "estimate_classifier_memory", "estimate_forecast_memory", "fit_classifier",
-           "fit_forecast", "forecast_arrays", "predicts_like", "table_arrays"]
+__all__ = ["MAX_FREE_STEPS", "MIN_TEST_PAIRS", "MIN_TRAIN_PAIRS", "TRAIN_FRACTION", "TRANSFORMS",
+           "Result", "chronological_split", "estimate_classifier_memory",
+           "estimate_forecast_memory", "fit_classifier", "fit_forecast", "forecast_arrays",
+           "min_forecast_rows", "predicts_like", "table_arrays", "table_times"]
 
 #: Fraction of the steps (forecasting) or sequences (classification) used for training.
 TRAIN_FRACTION = 0.75
@@ -53,6 +56,12 @@ TRAIN_FRACTION = 0.75
 MAX_FREE_STEPS = 500
 #: Most initial steps left out of the forecaster's training (a tenth of them if fewer).
 MAX_WASHOUT = 100
+#: Fewest training and test pairs of an uploaded series (:func:`min_forecast_rows`).
+MIN_TRAIN_PAIRS, MIN_TEST_PAIRS = 24, 8
+#: Transforms of a forecast's series, applied before the model and inverted after it:
+#: ``"log"`` for a positive series whose swings grow with its level, ``"difference"``
+#: (the model forecasts the change since the last known value) for a trend.
+TRANSFORMS = ("none", "log", "difference")
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,6 +95,29 @@ class Result:
         (standardised) truth there; ``None`` without closed-loop generation.
     valid_steps : int
         Closed-loop steps before the error first exceeds 0.2 standard deviations.
+    truth_units, predicted_units : ndarray of shape (n_pairs,) or None
+        Forecaster: the targets and the model's forecasts in the data's units
+        (any transform inverted); ``score`` compares them on ``[split:]``.
+    target_time : ndarray of shape (n_pairs,) or None
+        Forecaster: the time of each target (the file's dates or numbers, else
+        its row number from 0).
+    baselines : dict of str to float
+        Forecaster: NRMSE of ``"naive"`` (the last known value) and
+        ``"seasonal_naive"`` (the value one season before) on the same test
+        targets (:func:`~lnn_core.lab.baselines.baseline_forecasts`).
+    baseline_forecasts : dict of str to ndarray of shape (n_pairs - split,)
+        Forecaster: those forecasts, in the data's units.
+    season : int
+        Forecaster: steps per season of the seasonal naive forecast (1: none found).
+    season_source : str
+        Forecaster: where the season comes from, in words.
+    transform : str
+        Forecaster: one of :data:`TRANSFORMS`.
+    interval : tuple of float or None
+        Classifier: 95 % Wilson interval of ``score``
+        (:func:`~lnn_core.engine.metrics.accuracy_interval`).
+    official_test : bool
+        Classifier: scored on a separate test file (trained on all of the training file).
     """
 
     saved: ModelFile
@@ -99,6 +131,21 @@ class Result:
     generated: np.ndarray | None = None
     free_truth: np.ndarray | None = None
     valid_steps: int = 0
+    truth_units: np.ndarray | None = None
+    predicted_units: np.ndarray | None = None
+    target_time: np.ndarray | None = None
+    baselines: dict = field(default_factory=dict)
+    baseline_forecasts: dict = field(default_factory=dict)
+    season: int = 1
+    season_source: str = ""
+    transform: str = "none"
+    interval: tuple | None = None
+    official_test: bool = False
+
+    @property
+    def n_test(self):
+        """Test pairs (forecaster) or test sequences (classifier)."""
+        return len(self.truth) - self.split
 
     @property
     def model(self):
@@ -179,7 +226,35 @@ def forecast_arrays(series, channel=0):
     return inputs, inputs[:, [channel]], channel
 
 
-def table_arrays(table, target_column, input_columns, missing="drop", min_rows=50):
+def min_forecast_rows(horizon, transform="none"):
+    """Fewest rows an uploaded series needs to be forecast ``horizon`` steps ahead.
+
+    :data:`MIN_TRAIN_PAIRS` + :data:`MIN_TEST_PAIRS` input/target pairs (so
+    that the chronological split keeps at least that many of each), plus the
+    horizon, plus the row the ``"difference"`` transform uses up.
+
+    Parameters
+    ----------
+    horizon : int >= 0
+    transform : one of :data:`TRANSFORMS`, default "none"
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> min_forecast_rows(1)          # a 36-month series can be forecast one step ahead
+    33
+    """
+    horizon = check_int("horizon", horizon, low=0)
+    check_choice("transform", transform, TRANSFORMS)
+    pairs = max(MIN_TRAIN_PAIRS + MIN_TEST_PAIRS, math.ceil(MIN_TRAIN_PAIRS / TRAIN_FRACTION))
+    return pairs + horizon + (transform == "difference")
+
+
+def table_arrays(table, target_column, input_columns, missing="drop", min_rows=None, *,
+                 horizon=1, transform="none"):
     """Inputs, target and closed-loop channel from chosen columns of an uploaded table.
 
     Parameters
@@ -192,8 +267,11 @@ def table_arrays(table, target_column, input_columns, missing="drop", min_rows=5
         model can run closed-loop on it.
     missing : {"drop", "interpolate"}, default "drop"
         What to do with missing cells (:func:`lnn_core.data.parsers.prepare_series`).
-    min_rows : int >= 1, default 50
-        Fewest rows acceptable once missing cells are handled.
+    min_rows : int >= 1, optional
+        Fewest rows acceptable once missing cells are handled; default
+        :func:`min_forecast_rows` of ``horizon`` and ``transform``.
+    horizon : int >= 0, default 1
+    transform : one of :data:`TRANSFORMS`, default "none"
 
     Returns
     -------
@@ -205,26 +283,103 @@ def table_arrays(table, target_column, input_columns, missing="drop", min_rows=5
     Raises
     ------
     DataError
-        An unknown or empty column, or fewer than ``min_rows`` rows.
+        An unknown or empty column, or fewer than ``min_rows`` rows (the
+        message says whether missing cells took them and what needs them).
     """
     input_columns = list(input_columns)
-    inputs, targets = prepare_series(table, target_column, input_columns, missing=missing,
-                                     min_rows=min_rows)
+    needed = min_forecast_rows(horizon, transform) if min_rows is None else \
+        check_int("min_rows", min_rows, low=1)
+    inputs, targets = prepare_series(table, target_column, input_columns, missing=missing)
+    if len(inputs) < needed:
+        used = list(dict.fromkeys(input_columns + [target_column]))
+        dropped = len(table.frame) - len(inputs)
+        rows = f"{len(inputs):,} rows in {', '.join(map(repr, used))}" + (
+            f" once the {dropped:,} with a missing cell are dropped" if dropped else "")
+        why = (f"{MIN_TRAIN_PAIRS} input/target pairs to train and {MIN_TEST_PAIRS} to test, "
+               f"plus the {horizon}-step horizon"
+               + (" and the first row, which the difference transform uses up"
+                  if transform == "difference" else "")) if min_rows is None else "min_rows"
+        raise DataError(f"{table.name} has {rows}; forecasting "
+                        f"{horizon} step{'s' if horizon != 1 else ''} ahead needs at least "
+                        f"{needed:,} ({why})."
+                        + (" Interpolate the missing cells instead." if dropped else ""))
     free_channel = input_columns.index(target_column) if target_column in input_columns else None
     return inputs, targets, free_channel
 
 
-def fit_forecast(inputs, targets, estimator_params, horizon=1, free_channel=None,
-                 train_fraction=TRAIN_FRACTION):
-    """Fit ``u[t] -> y[t + horizon]`` on the first part, score on the rest.
+def table_times(table, columns, missing="drop"):
+    """The time of each row :func:`table_arrays` keeps, or ``None`` without a time column.
 
-    Inputs and target are standardised by the mean and standard deviation
-    of the training pairs only: input rows ``[0, split)`` and target rows
-    ``[horizon, horizon + split)``.  The regressor leaves
-    ``min(100, split // 10)`` initial steps out of training (its washout).
-    With ``free_channel``, a second regressor learns ``u[t] -> u[t + 1]``
-    on the training part and then runs closed-loop for up to
-    :data:`MAX_FREE_STEPS` steps from step ``split``.
+    Parameters
+    ----------
+    table : lnn_core.data.parsers.ForecastTable
+    columns : sequence of str
+        Every column used (inputs and target).
+    missing : {"drop", "interpolate"}, default "drop"
+
+    Returns
+    -------
+    ndarray of shape (n_rows,) or None
+        Dates (datetime64; time-zone-aware ones in UTC) or numbers.
+    """
+    if table.time is None:
+        return None
+    keep = np.ones(len(table.frame), dtype=bool)
+    if missing == "drop":
+        keep = table.frame[list(dict.fromkeys(columns))].notna().all(axis=1).to_numpy()
+    time = table.time[keep]
+    if getattr(time.dtype, "tz", None) is not None:
+        time = time.dt.tz_convert("UTC").dt.tz_localize(None)
+    return time.to_numpy()
+
+
+def _transform(inputs, targets, transform, horizon):
+    """The series the model sees: ``(inputs, targets)`` transformed, and the rows used up.
+
+    ``"log"``: natural logarithms.  ``"difference"``: inputs ``u[t] - u[t-1]``
+    and targets ``y[t] - y[t - horizon]``, so the model's output for the pair
+    ``(t, t + horizon)`` is the change since the last known value; row 0 is used up.
+    """
+    if transform == "log":
+        for name, values in (("inputs", inputs), ("target", targets)):
+            if (values <= 0).any():
+                row = int(np.argmax((values <= 0).any(axis=1)))
+                raise DataError(f"The log transform needs a positive series, but the {name} "
+                                f"hold {values[row].min():g} in row {row + 1:,}; choose "
+                                "'none' or 'difference'.")
+        return np.log(inputs), np.log(targets), 0
+    if transform == "difference":
+        lagged = targets[np.maximum(np.arange(len(targets)) - horizon, 0)]
+        return np.diff(inputs, axis=0), (targets - lagged)[1:], 1
+    return inputs, targets, 0
+
+
+def _season(series, time, n_train, horizon):
+    """Steps per season of the seasonal naive forecast, and where it comes from."""
+    season, spacing = season_from_time(time)
+    if season is not None and season <= n_train:
+        return season, f"{spacing} time column"
+    found = season_from_autocorrelation(series[:n_train + horizon])
+    if found is not None:
+        return found, "autocorrelation of the training part"
+    return 1, "no season found (the seasonal naive forecast is the naive one)"
+
+
+def fit_forecast(inputs, targets, estimator_params, horizon=1, free_channel=None,
+                 train_fraction=TRAIN_FRACTION, *, transform="none", time=None):
+    """Fit ``u[t] -> y[t + horizon]`` on the first part, score on the rest, beside baselines.
+
+    The series is first transformed (``transform``), then inputs and target
+    are standardised by the mean and standard deviation of the training
+    pairs only: input rows ``[0, split)`` and target rows ``[horizon,
+    horizon + split)``.  The regressor leaves ``min(100, split // 10)``
+    initial steps out of training (its washout).  Its forecasts are taken
+    back to the data's units (standardisation and transform inverted) and
+    scored there by NRMSE on the test pairs, as are the naive and seasonal
+    naive forecasts of the same targets (:mod:`lnn_core.lab.baselines`).
+    With ``free_channel``, a second regressor learns ``u[t] -> u[t + 1]`` of
+    the transformed series on the training part and then runs closed-loop
+    for up to :data:`MAX_FREE_STEPS` steps from step ``split``.
 
     Parameters
     ----------
@@ -237,34 +392,71 @@ def fit_forecast(inputs, targets, estimator_params, horizon=1, free_channel=None
         ``washout`` (e.g. ``n_units``, ``ridge``, ``random_state``: the seed
         of every weight).
     horizon : int in [0, n_rows - 4], default 1
+        Steps ahead (at least 1 with ``transform="difference"``).
     free_channel : int in [0, n_inputs - 1] or None, default None
         The input channel that *is* the target; enables closed-loop generation.
     train_fraction : float in (0, 1), default 0.75
+    transform : one of :data:`TRANSFORMS`, default "none"
+        ``"log"`` needs positive inputs and target.
+    time : array-like of shape (n_rows,), optional
+        The time of each row (dates or numbers): its spacing gives the season
+        of the seasonal naive forecast (else the training part's
+        autocorrelation does), and it is the result's ``target_time``.
 
     Returns
     -------
     Result
-        ``truth``/``predicted`` of shape (n_pairs,), ``score`` the test NRMSE.
+        ``truth``/``predicted`` of shape (n_pairs,) standardised, their
+        ``*_units`` in the data's units, ``score`` the test NRMSE and
+        ``baselines`` the baselines' test NRMSE.
 
     Raises
     ------
     DataError
-        ``inputs`` or ``targets`` of the wrong shape, or not finite.
+        ``inputs``, ``targets`` or ``time`` of the wrong shape, or not finite;
+        ``"log"`` of a series that is not positive.
     ValueError
         A parameter out of range (see :func:`chronological_split`).
+
+    Examples
+    --------
+    >>> t = np.arange(120.0)
+    >>> months = np.arange("1990-01", "2000-01", dtype="datetime64[M]")
+    >>> sales = 100 + t + 10 * np.sin(2 * np.pi * t / 12)
+    >>> result = fit_forecast(sales[:, None], sales, {"n_units": 50, "random_state": 0},
+    ...                       time=months)
+    >>> result.season, result.season_source, sorted(result.baselines)
+    (12, 'monthly time column', ['naive', 'seasonal_naive'])
     """
-    start = time.perf_counter()
-    inputs, targets = _check_series(inputs, targets)
+    start = time_module.perf_counter()
+    raw_inputs, raw_targets = _check_series(inputs, targets)
+    transform = check_choice("transform", transform, TRANSFORMS)
+    if transform == "difference":
+        horizon = check_int("horizon", horizon, low=1)
     if free_channel is not None:
-        free_channel = check_int("free_channel", free_channel, low=0, high=inputs.shape[1] - 1)
+        free_channel = check_int("free_channel", free_channel, low=0,
+                                 high=raw_inputs.shape[1] - 1)
+    if time is not None and len(time) != len(raw_inputs):
+        raise DataError(f"time must have one entry per row ({len(raw_inputs)}), "
+                        f"got {len(time)}")
+    inputs, targets, offset = _transform(raw_inputs, raw_targets, transform, horizon)
     n_pairs, split = chronological_split(len(inputs), horizon, train_fraction)
     input_standardiser = Standardiser.fit(inputs[:split])                  # training inputs
     target_standardiser = Standardiser.fit(targets[horizon:horizon + split])  # and their targets
-    U = input_standardiser.transform(inputs)                    # (n_rows, n_inputs)
-    Y = target_standardiser.transform(targets)[:, 0]            # (n_rows,)
+    U = input_standardiser.transform(inputs)                    # (n_rows - offset, n_inputs)
+    Y = target_standardiser.transform(targets)[:, 0]            # (n_rows - offset,)
     params = dict(estimator_params, washout=min(MAX_WASHOUT, split // 10))
     model = EchoStateRegressor(**params).fit(U[:split], Y[horizon:horizon + split])
     predicted, truth = model.predict(U[:n_pairs]), Y[horizon:]  # both (n_pairs,)
+    origins = np.arange(n_pairs) + offset                       # forecast origins, raw rows
+    series = raw_targets[:, 0]
+    truth_units = series[origins + horizon]
+    output = target_standardiser.inverse_transform(predicted[:, None])[:, 0]
+    predicted_units = {"none": output, "log": np.exp(output),
+                       "difference": series[origins] + output}[transform]
+    season, season_source = _season(series, time, split + offset, horizon)
+    references = baseline_forecasts(series, origins[split:], horizon, season)
+    baselines = {name: nrmse(truth_units[split:], values) for name, values in references.items()}
     generated = free_truth = None
     valid_steps = 0
     if free_channel is not None:
@@ -274,55 +466,77 @@ def fit_forecast(inputs, targets, estimator_params, horizon=1, free_channel=None
         free_truth = U[split:split + n_free, free_channel]
         valid_steps = valid_time(free_truth, generated)
     saved = ModelFile(model, input_standardiser, target_standardiser)
+    row_time = np.arange(len(series)) if time is None else np.asarray(time)
     return Result(saved, save_model(model, input_standardiser, target_standardiser),
-                  inputs[:n_pairs], truth, predicted, nrmse(truth[split:], predicted[split:]),
-                  split, time.perf_counter() - start, generated, free_truth, valid_steps)
+                  inputs[:n_pairs], truth, predicted,
+                  nrmse(truth_units[split:], predicted_units[split:]), split,
+                  time_module.perf_counter() - start, generated, free_truth, valid_steps,
+                  truth_units=truth_units, predicted_units=predicted_units,
+                  target_time=row_time[origins + horizon], baselines=baselines,
+                  baseline_forecasts=references, season=season, season_source=season_source,
+                  transform=transform)
 
 
-def fit_classifier(dataset, estimator_params, seed, train_fraction=TRAIN_FRACTION, progress=None):
-    """Fit on a stratified part of the sequences, score on the rest.
+def fit_classifier(dataset, estimator_params, seed, train_fraction=TRAIN_FRACTION, progress=None,
+                   *, test=None):
+    """Fit on the training sequences, score on the test ones, with a 95 % interval.
 
-    Every channel is standardised by its mean and standard deviation over
-    all the steps of the training sequences.
+    Without ``test``, a stratified ``train_fraction`` of ``dataset`` trains and
+    the rest tests; with ``test`` (an official TEST file, such as a UCR/UEA
+    archive problem's ``_TEST.ts``), all of ``dataset`` trains and ``test``
+    tests.  Every channel is standardised by its mean and standard deviation
+    over all the steps of the training sequences.
 
     Parameters
     ----------
     dataset : lnn_core.data.parsers.SequenceDataset
         Sequences ``X`` (list of arrays of shape (length_i, n_channels)) and
-        labels ``y`` of shape (n_series,); every class needs 2 sequences.
+        labels ``y`` of shape (n_series,); every class needs 2 sequences
+        when it is split.
     estimator_params : mapping
         Keyword arguments of :class:`EchoStateClassifier` (e.g. ``n_units``,
         ``pooling``, ``random_state``).
     seed : int >= 0
-        Seed of the train/test shuffle.
+        Seed of the train/test shuffle (unused with ``test``).
     train_fraction : float in (0, 1), default 0.75
     progress : callable, optional
         ``progress(done, total)`` while the training states are collected.
+    test : lnn_core.data.parsers.SequenceDataset, optional
+        Test sequences with the channels of ``dataset`` and only its classes.
 
     Returns
     -------
     Result
         ``inputs`` the raw test sequences, ``truth``/``predicted`` their
-        labels of shape (n_test,), ``score`` the test accuracy.
+        labels of shape (n_test,), ``score`` the test accuracy and
+        ``interval`` its 95 % Wilson interval.
 
     Raises
     ------
     DataError
-        A class with a single sequence, or a test part too small for every class.
+        A class with a single sequence, or a test part too small for every
+        class; a test file whose channels or classes do not match.
     ValueError
         ``train_fraction`` or ``seed`` out of range.
     """
-    start = time.perf_counter()
+    start = time_module.perf_counter()
     train_fraction = check_number("train_fraction", train_fraction, low=0, high=1,
                                   low_open=True, high_open=True)
-    train, test = split_dataset(dataset, 1 - train_fraction, seed)
+    official = test is not None
+    if official:
+        train, test = combine_train_test(dataset, test)
+    else:
+        train, test = split_dataset(dataset, 1 - train_fraction, seed)
     standardiser = Standardiser.fit(np.concatenate(train.X))   # (total steps, n_channels)
     model = EchoStateClassifier(**dict(estimator_params))
     model.fit([standardiser.transform(x) for x in train.X], train.y, progress=progress)
     saved = ModelFile(model, standardiser, None)
     predicted = saved.predict(test.X)
+    n_correct = int(np.sum(np.asarray(test.y) == np.asarray(predicted)))
     return Result(saved, save_model(model, standardiser), test.X, test.y, predicted,
-                  accuracy(test.y, predicted), 0, time.perf_counter() - start)
+                  accuracy(test.y, predicted), 0, time_module.perf_counter() - start,
+                  interval=accuracy_interval(n_correct, len(test.y)),
+                  official_test=official)
 
 
 def predicts_like(result, model_file):
