@@ -9,17 +9,23 @@ import lnn_core
 from lnn_core import guard
 from lnn_core.data import datasets
 from lnn_core.engine.model_io import load_model_file
-from lnn_core.figures import story as figs
 from lnn_core.lab import timeseries
 from pages._ui.errors import guarded
 from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
 from pages._ui.keys import upload_digest
 from pages._ui.params import reservoir_controls
-from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
 from pages._ui.shell import through_router
-from pages._ui.text import figure_text, plain
+from pages._ui.timeseries_results import (
+    accuracy_metrics,
+    forecast_metrics,
+    horizon_slider,
+    show_accuracy,
+    show_description,
+    show_forecast,
+    transform_choice,
+)
 
 through_router()
 
@@ -38,19 +44,22 @@ PARSERS = {"forecast": datasets.parse_forecast_csv, "long": datasets.parse_long_
 
 
 @st.cache_resource(max_entries=8, ttl="1h", show_spinner="Training the readout…")
-def forecast(data_key, estimator_kwargs, horizon, free_channel, _inputs, _targets):
-    """Fit and score a forecaster; ``data_key`` names the arrays by content (file, layout,
-    columns) or by the built-in series' settings."""
+def forecast(data_key, estimator_kwargs, horizon, free_channel, transform, _inputs, _targets,
+             _time):
+    """Fit and score a forecaster; ``data_key`` names the arrays and times by content (file,
+    layout, columns, missing cells) or by the built-in series' settings."""
     granted_slots()                                # a cache miss waits in line (gate.gated)
-    return timeseries.fit_forecast(_inputs, _targets, dict(estimator_kwargs), horizon, free_channel)
+    return timeseries.fit_forecast(_inputs, _targets, dict(estimator_kwargs), horizon,
+                                   free_channel, transform=transform, time=_time)
 
 
 @st.cache_resource(max_entries=4, ttl="1h", show_spinner=False)
-def classify(data_key, estimator_kwargs, seed, _dataset):
-    """Fit and score a classifier; ``data_key`` is the upload's SHA-256 and its layout."""
+def classify(data_key, estimator_kwargs, seed, _dataset, _test):
+    """Fit and score a classifier; ``data_key`` is the uploads' SHA-256 and their layout."""
     granted_slots()
     progress, finish = progress_callback("Collecting reservoir states")
-    result = timeseries.fit_classifier(_dataset, dict(estimator_kwargs), seed, progress=progress)
+    result = timeseries.fit_classifier(_dataset, dict(estimator_kwargs), seed, progress=progress,
+                                       test=_test)
     finish()
     return result
 
@@ -60,6 +69,13 @@ def parse_upload(sha256, layout, name, _raw):
     if len(_raw) >= LARGE_UPLOAD:
         granted_slots()
     return PARSERS[layout](_raw, name=name)
+
+
+def read_upload(upload, digest, layout):
+    """An uploaded file parsed in ``layout``, through the job gate."""
+    raw = upload.getvalue()
+    return gated(parse_upload, digest, layout, upload.name, raw, label="reading a file",
+                 nbytes=PARSE_FACTOR * len(raw))
 
 
 st.title("Time series")
@@ -72,7 +88,8 @@ estimator_kwargs = tuple(sorted(params.estimator_kwargs().items()))
 
 source = st.segmented_control("Data", ["Built-in", "Upload"], default="Built-in",
                               key="ts_source", persist_state="session") or "Built-in"
-inputs = targets = dataset = result = None     # result: the model of this data and settings
+inputs = targets = dataset = test_dataset = result = None   # result: this data's model
+time_values, time_title, transform = None, "time step", "none"
 with guarded("Check the file's layout and columns."):
     if source == "Built-in":
         cols = st.columns(3)
@@ -89,26 +106,26 @@ with guarded("Check the file's layout and columns."):
             "Target", channels, key="ts_channel", persist_state="session")
         inputs, targets, free_channel = timeseries.forecast_arrays(
             series, channels.index(target_name))
+        horizon = horizon_slider(free_channel is not None)
+        transform = transform_choice(np.r_[inputs.ravel(), targets.ravel()], horizon)
         data_key = ("built-in", name, n_steps, seed, target_name)
         data_label = f"{name}, {n_steps:,} steps, seed {seed}" + (
             f", target {target_name}" if len(channels) > 1 else "")
     else:
         upload = st.file_uploader(
-            "CSV or .ts file", type=["csv", "txt", "ts"], key="ts_upload",
+            "Training file: CSV or .ts", type=["csv", "txt", "ts"], key="ts_upload",
             help="Forecasting: one row per time step, numeric columns (a time column is "
                  "detected). Classification: long (id, label, time, channels), wide (label, "
                  "then the values) or a .ts file of the UEA/UCR archive.")
         if upload is not None:
-            raw = upload.getvalue()
             digest = upload_digest([upload])             # its name and bytes
             # one radio per file: a shared key showed "Forecasting" for a new file while
             # the page still read it with the previous file's layout (real browser)
             layout = "ts" if upload.name.lower().endswith(".ts") else st.radio(
                 "What is in the file?", list(LAYOUTS), format_func=LAYOUTS.get,
                 key=f"ts_layout_{digest[:12]}")
-            parsed = gated(parse_upload, digest, layout, upload.name, raw,
-                           label="reading a file", nbytes=PARSE_FACTOR * len(raw))
-            st.caption(plain(parsed.description, limit=400))
+            parsed = read_upload(upload, digest, layout)
+            show_description(parsed.description)
             if layout == "forecast":
                 cols, file_key = st.columns(3), digest[:12]     # fresh choices for a new file
                 chosen = cols[0].multiselect("Input columns", parsed.numeric_columns,
@@ -121,12 +138,32 @@ with guarded("Check the file's layout and columns."):
                 if not chosen:
                     st.info("Choose at least one input column.")
                 else:
+                    horizon = horizon_slider(target_name in chosen)
+                    transform = transform_choice(parsed.frame[chosen + [target_name]]
+                                                 .to_numpy(), horizon)
                     inputs, targets, free_channel = timeseries.table_arrays(
-                        parsed, target_name, chosen, missing)
+                        parsed, target_name, chosen, missing, horizon=horizon,
+                        transform=transform)
+                    time_values = timeseries.table_times(parsed, chosen + [target_name],
+                                                         missing)
+                    time_title = parsed.time_column or time_title
                     data_key = (digest, layout, tuple(chosen), target_name, missing)
                     data_label = f"{upload.name}: {target_name} from {', '.join(chosen)}"
             else:                 # the layout is part of the key: long and wide differ
-                dataset, data_key = parsed, (digest, layout)
+                test_upload = st.file_uploader(
+                    "Test file (optional, same layout): e.g. the archive's _TEST file",
+                    type=["csv", "txt", "ts"], key="ts_test_upload",
+                    help="With a test file the model trains on all of the training file and "
+                         "is scored on the test file; without one, on a quarter of the "
+                         "training file.")
+                test_digest = None
+                if test_upload is not None:
+                    test_digest = upload_digest([test_upload])
+                    test_layout = "ts" if test_upload.name.lower().endswith(".ts") else \
+                        (layout if layout != "ts" else "wide")
+                    test_dataset = read_upload(test_upload, test_digest, test_layout)
+                    show_description(test_dataset.description)
+                dataset, data_key = parsed, (digest, layout, test_digest)
 
 if dataset is not None:
     pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:3], index=2, key="ts_pooling")
@@ -137,61 +174,31 @@ if dataset is not None:
             estimate = timeseries.estimate_classifier_memory(dataset, kwargs)
             guard.check_budget(estimate, what=f"training on {dataset.n_series:,} sequences")
             result = st.session_state["ts_result"] = gated(
-                classify, data_key, kwargs, params.seed, dataset, label="training",
-                nbytes=estimate)
+                classify, data_key, kwargs, params.seed, dataset, test_dataset,
+                label="training", nbytes=estimate)
             st.session_state["ts_result_key"] = (data_key, kwargs)
             record_run("Time series", dataset.description, params.as_dict() | {"pooling": pooling},
-                       {"accuracy": result.score}, result.seconds)
+                       accuracy_metrics(result), result.seconds)
     result = st.session_state.get("ts_result")
     if st.session_state.get("ts_result_key") != (data_key, kwargs):
         result = None                                    # trained on other data or settings
     if result is not None:
-        cols = st.columns(3)
-        cols[0].metric("Test accuracy", f"{result.score:.1%}")
-        cols[1].metric("Test sequences", f"{len(result.truth):,}")
-        cols[2].metric("Time", f"{result.seconds:.1f} s")
-        matrix, labels = lnn_core.confusion_matrix(result.truth, result.predicted)
-        st.plotly_chart(style_figure(figs.confusion_figure(             # labels are CSV cells
-            matrix, [figure_text(label, limit=30) for label in labels])), width="stretch")
+        show_accuracy(result, dataset.n_series)
 elif inputs is not None:
-    with guarded("Try a shorter horizon or another target."):
-        if free_channel is not None:
-            horizon = st.slider("Horizon h (predict the target h steps ahead)", 1, 50, 1,
-                                key="ts_horizon", persist_state="session")
-        else:
-            horizon = st.slider("Delay h (predict the output h steps after the input)", 0, 50, 0,
-                                key="ts_delay", persist_state="session")
+    with guarded("Try a shorter horizon, another transform or another target."):
         st.session_state.pop("ts_result", None)           # a refused run leaves no old model
         result = None
         estimate = timeseries.estimate_forecast_memory(*inputs.shape, estimator_kwargs)
         guard.check_budget(estimate, what=f"forecasting {len(inputs):,} steps", task="forecast")
         result = st.session_state["ts_result"] = gated(
-            forecast, data_key, estimator_kwargs, horizon, free_channel, inputs, targets,
-            label="forecasting", nbytes=estimate)
-        st.session_state["ts_result_key"] = (data_key, estimator_kwargs, horizon)
+            forecast, data_key, estimator_kwargs, horizon, free_channel, transform, inputs,
+            targets, time_values, label="forecasting", nbytes=estimate)
+        st.session_state["ts_result_key"] = (data_key, estimator_kwargs, horizon, transform)
         if st.session_state.get("ts_recorded") is not result:
             st.session_state["ts_recorded"] = result
-            record_run("Time series", f"{data_label} (h = {horizon})", params.as_dict(),
-                       {"NRMSE": result.score}, result.seconds)
-        cols = st.columns(3)
-        cols[0].metric("Test NRMSE", f"{result.score:.3g}", help="RMS error / spread of the "
-                       "truth on the last 25 %: 0 is perfect, 1 is as good as the mean.")
-        cols[1].metric("Valid time", f"{result.valid_steps} steps" if result.generated is not None
-                       else "n/a", help="Closed-loop steps before the error exceeds 0.2 spread.")
-        cols[2].metric("Time", f"{result.seconds:.2f} s")
-        if result.split < params.n_units:
-            st.warning(f"Only {result.split:,} training steps for {params.n_units:,} neurons: the "
-                       "readout can memorise them. Raise the ridge penalty or use fewer neurons.",
-                       icon=":material/warning:")
-        steps = np.arange(result.split, len(result.truth))
-        st.plotly_chart(style_figure(figs.forecast_figure(
-            steps, result.truth[result.split:], result.predicted[result.split:],
-            f"Predicting {figure_text(target_name, limit=60)} {horizon} step(s) ahead on the test part (standardised)")),
-            width="stretch")
-        if result.generated is not None:
-            st.plotly_chart(style_figure(figs.generation_figure(
-                np.arange(result.split, result.split + len(result.generated)), result.free_truth,
-                result.generated, result.valid_steps)), width="stretch")
+            record_run("Time series", f"{data_label} (h = {horizon}, {transform})",
+                       params.as_dict(), forecast_metrics(result), result.seconds)
+        show_forecast(result, target_name, horizon, time_title, params.n_units)
 
 if inputs is None and dataset is None:
     st.stop()                        # nothing loaded yet: no model to export or test

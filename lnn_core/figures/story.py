@@ -216,20 +216,30 @@ def class_scores_figure(classes, scores, title="Readout score of each class"):
 
 # ----------------------------------------------------------------------------- time series
 
-def forecast_figure(time, truth, predicted, title="Prediction on the test part"):
-    """True and predicted series on one axis.
+def forecast_figure(time, truth, predicted, title="Prediction on the test part", *,
+                    baseline=None, x_title="time step", y_title="value"):
+    """True and predicted series on one axis, with a baseline's forecast if given.
 
     Parameters
     ----------
     time : sequence, length n_steps
+        Step numbers, or the file's dates or years.
     truth, predicted : ndarray of shape (n_steps,)
+    baseline : (str, ndarray of shape (n_steps,)), optional
+        A reference forecast and its name, drawn thin and grey.
+    x_title, y_title : str
+        Axis titles.
     """
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=time, y=truth, name="true", line={"color": _TRUE_COLOR, "width": 2}))
     fig.add_trace(go.Scatter(x=time, y=predicted, name="predicted",
                              line={"color": _PRED_COLOR, "width": 2, "dash": "dot"}))
-    fig.update_xaxes(title="time step")
-    fig.update_yaxes(title="value")
+    if baseline is not None:
+        name, values = baseline
+        fig.add_trace(go.Scatter(x=time, y=values, name=name,
+                                 line={"color": "#9E9E9E", "width": 1, "dash": "dash"}))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title)
     fig.update_layout(title=title, hovermode="x unified",
                       legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1,
                               "xanchor": "right"})

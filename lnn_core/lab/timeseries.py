@@ -452,8 +452,12 @@ def fit_forecast(inputs, targets, estimator_params, horizon=1, free_channel=None
     series = raw_targets[:, 0]
     truth_units = series[origins + horizon]
     output = target_standardiser.inverse_transform(predicted[:, None])[:, 0]
-    predicted_units = {"none": output, "log": np.exp(output),
-                       "difference": series[origins] + output}[transform]
+    if transform == "log":
+        predicted_units = np.exp(output)
+    elif transform == "difference":
+        predicted_units = series[origins] + output          # the change, added to y[t]
+    else:
+        predicted_units = output
     season, season_source = _season(series, time, split + offset, horizon)
     references = baseline_forecasts(series, origins[split:], horizon, season)
     baselines = {name: nrmse(truth_units[split:], values) for name, values in references.items()}

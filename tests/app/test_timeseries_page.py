@@ -3,9 +3,10 @@
 import io
 
 import numpy as np
+import pytest
 
 from lnn_core.engine.model_io import load_model_file
-from tests.app.conftest import open_page, shown
+from tests.app.conftest import chart_specs, open_page, shown, trace
 
 PAGE = "pages/timeseries.py"
 
@@ -184,3 +185,100 @@ def test_switching_the_layout_drops_the_model_and_trains_on_the_new_reading():
     assert not at.exception and not at.error
     n_wide = int(metrics(at)["Test sequences"].replace(",", ""))
     assert n_long < 40 < n_wide < 800        # 40 series read long, 800 rows read wide
+
+
+# --------------------------------------------------------------------------- #
+# Issue 13: baselines beside the score, files read as meant, official test files
+# --------------------------------------------------------------------------- #
+def walk_csv(n_months=120, seed=0):
+    """A monthly random walk as ``DataFrame.to_csv()`` writes it (with the unnamed index):
+    the last value is the best forecast there is, so the reservoir must lose to it."""
+    walk = 100 + np.cumsum(np.random.default_rng(seed).standard_normal(n_months))
+    months = [f"{1990 + m // 12}-{1 + m % 12:02d}" for m in range(n_months)]
+    rows = [",Month,Price"] + [f"{i},{m},{v:.3f}" for i, (m, v) in enumerate(zip(months, walk))]
+    return "\n".join(rows).encode()
+
+
+def upload_forecast_file(name, data, query=None):
+    at = open_page(PAGE, session={"ts_source": "Upload"}, query=query)
+    at.file_uploader(key="ts_upload").set_value((name, data, "text/csv")).run()
+    layout_radio(at).set_value("forecast").run()
+    return at
+
+
+def test_the_page_shows_both_baselines_beside_the_score():
+    """Old code: only "Test NRMSE", nothing to compare it with."""
+    at = open_page(PAGE)
+    assert not at.exception and not at.error
+    result = at.session_state["ts_result"]
+    values = metrics(at)
+    assert values["Naive (last value)"] == f"{result.baselines['naive']:.3g}"
+    assert values[f"Seasonal naive (season {result.season})"] == \
+        f"{result.baselines['seasonal_naive']:.3g}"
+    assert float(values["Test NRMSE"]) < result.baselines["naive"] / 10   # Mackey-Glass: easy
+    assert any("beats both baselines" in s.value for s in at.success)
+    run = at.session_state["runs"][-1]
+    assert run["metrics"]["NRMSE naive"] == pytest.approx(result.baselines["naive"])
+
+
+def test_a_model_that_loses_to_a_baseline_is_told_so_and_plotted_against_dates():
+    at = upload_forecast_file("walk.csv", walk_csv())
+    assert not at.exception and not at.error
+    assert at.selectbox(key=next(k for k in at.session_state if str(k).startswith(
+        "ts_target_"))).options == ["Price"]                 # neither the index nor the month
+    result = at.session_state["ts_result"]
+    assert result.score > result.baselines["naive"]             # measured 1.50 against 0.474
+    assert any("loses to the naive (last value) forecast" in w.value for w in at.warning)
+    spec = chart_specs(at)[0]
+    assert str(trace(spec, "true")["x"][0]).startswith("1997-07")  # the test part's first month
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Month"
+
+
+def test_a_lynx_file_forecasts_its_counts_not_its_years():
+    """Old code: the year column was the forecast target (and the header a data row)."""
+    counts = np.random.default_rng(0).integers(100, 5000, 115)
+    data = (",0\n" + "\n".join(f"{1821 + i},{c}" for i, c in enumerate(counts))).encode()
+    at = upload_forecast_file("Lynx.csv", data)
+    assert not at.exception and not at.error
+    assert at.session_state["ts_result"].truth_units[-1] == counts[-1]
+    assert any("115 rows, 1 numeric column" in shown(c.value) for c in at.caption)
+
+
+def test_a_log_transform_is_offered_for_a_positive_series_and_scored_in_its_units():
+    at = upload_forecast_file("walk.csv", walk_csv())
+    control = next(w for w in at.get("button_group") if w.label == "Transform")
+    assert control.options == ["none", "log", "difference"]
+    control.set_value("log").run()
+    assert not at.exception and not at.error
+    assert at.session_state["ts_result"].transform == "log"
+    assert at.session_state["runs"][-1]["data"].endswith("(h = 1, log)")
+
+
+def test_a_test_file_scores_on_all_its_sequences_with_an_interval():
+    at = open_page(PAGE, session={"ts_source": "Upload"}, query={"n_units": "50"})
+    at.file_uploader(key="ts_upload").set_value(("train.csv", wide_csv(40), "text/csv")).run()
+    layout_radio(at).set_value("wide").run()
+    at.file_uploader(key="ts_test_upload").set_value(
+        ("test.csv", wide_csv(60, seed=1), "text/csv")).run()
+    next(b for b in at.button if b.label == "Train classifier").click().run()
+    assert not at.exception and not at.error
+    result, values = at.session_state["ts_result"], metrics(at)
+    low, high = result.interval
+    assert values["Test sequences"] == "60"
+    assert values["95 % interval"] == f"{low:.1%} – {high:.1%}"
+    assert any("Trained on all 40 sequences of the training file" in c.value for c in at.caption)
+    assert not any("percentage points wide" in i.value for i in at.info)      # 60 >= 30
+    run = at.session_state["runs"][-1]["metrics"]
+    assert (run["accuracy 95% low"], run["accuracy 95% high"], run["test sequences"]) == \
+        (low, high, 60)
+
+
+def test_a_small_test_part_says_how_wide_its_interval_is():
+    at = open_page(PAGE, session={"ts_source": "Upload"}, query={"n_units": "50"})
+    at.file_uploader(key="ts_upload").set_value(("sines.csv", wide_csv(), "text/csv")).run()
+    layout_radio(at).set_value("wide").run()
+    next(b for b in at.button if b.label == "Train classifier").click().run()
+    low, high = at.session_state["ts_result"].interval
+    assert metrics(at)["Test sequences"] == "15"
+    assert any(f"With only 15 test sequences the 95 % interval is {100 * (high - low):.0f} "
+               "percentage points wide" in i.value for i in at.info)
