@@ -113,7 +113,7 @@ with guarded("Check the file's layout and columns."):
             f", target {target_name}" if len(channels) > 1 else "")
     else:
         upload = st.file_uploader(
-            "Training file: CSV or .ts", type=["csv", "txt", "ts"], key="ts_upload",
+            "CSV or .ts file (the training file)", type=["csv", "txt", "ts"], key="ts_upload",
             help="Forecasting: one row per time step, numeric columns (a time column is "
                  "detected). Classification: long (id, label, time, channels), wide (label, "
                  "then the values) or a .ts file of the UEA/UCR archive.")
