@@ -26,17 +26,25 @@ def parse_forecast_csv(data, *, name=None, limits=ParseLimits()):
 
     The separator (``,``, ``;`` or tab) is sniffed from the first line; with
     ``;`` a decimal comma is accepted.  A header row is detected (any cell that
-    is not a number or a date); without one the columns are named
-    ``"column 1"``, ``"column 2"``, ….
+    is not a number or a date, or an empty first cell alone, as
+    ``DataFrame.to_csv`` writes the index's); without one the columns are
+    named ``"column 1"``, ``"column 2"``, ….
 
     Column roles:
 
+    * pandas' unnamed index (first column, empty header cell): dropped when
+      it holds 0, 1, 2, …; the time column when it increases (the years of
+      ``Lynx.csv``); else ignored.  It is never a value to forecast;
     * numeric column: its non-missing cells are numbers (a cell that is not,
       or is infinite, is an error naming the row and column);
-    * time column (at most one, removed from the numeric ones): a column whose
-      name contains "time" or "date", else a text column whose every cell is a
-      date, else a strictly increasing first column named ``t`` or ``step``.
-      A time column must increase strictly;
+    * time column (at most one, removed from the numeric ones): the index
+      above, else a column whose name contains "time" or "date", else one
+      named "year", "month", "quarter", "week", "day", "hour", "period",
+      "ds", "t" or "step" whose cells increase strictly, else a text column
+      whose every cell is a date.  Dates are read by pandas ("1949-01",
+      "1991 Jul", ISO times with UTC offsets, in UTC when they differ),
+      quarters ("1970 Q1") and short-year months ("1-01") as periods.  A time
+      column must increase strictly;
     * other text columns, and empty columns, are ignored (listed in
       ``ignored_columns``).
 
