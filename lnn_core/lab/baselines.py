@@ -24,6 +24,7 @@ without one, from the autocorrelation of the training part
 import math
 
 import numpy as np
+import scipy.stats
 
 from .._validation import check_int
 
@@ -77,7 +78,10 @@ def season_from_autocorrelation(values, max_lag=None):
 
     Differences first, so that a trend does not hide the season.  A lag
     ``k >= 2`` is a peak when its autocorrelation is at least its neighbours'
-    and above the 95 % bound of white noise, ``1.96 / sqrt(n)``.
+    and above the bound white noise stays under with 95 % probability at
+    every lag tried, ``z / sqrt(n)`` with ``z`` the normal quantile of
+    ``1 - 0.025 / max_lag`` (Bonferroni: with ``1.96 / sqrt(n)`` some lag of
+    white noise nearly always stands out).
 
     Parameters
     ----------
@@ -105,7 +109,7 @@ def season_from_autocorrelation(values, max_lag=None):
     if max_lag < 3 or energy == 0:
         return None
     acf = np.array([x[:len(x) - k] @ x[k:] for k in range(max_lag + 1)]) / energy
-    bound = 1.96 / math.sqrt(len(x))
+    bound = float(scipy.stats.norm.ppf(1 - 0.025 / max_lag)) / math.sqrt(len(x))
     for k in range(2, max_lag):
         if acf[k] > bound and acf[k] >= acf[k - 1] and acf[k] >= acf[k + 1]:
             return k

@@ -88,6 +88,8 @@ def test_season_from_the_time_column_and_from_the_autocorrelation():
     cycle = np.sin(2 * np.pi * t / 10) + 0.05 * t + 0.1 * rng.standard_normal(300)
     assert season_from_autocorrelation(cycle) == 10
     assert season_from_autocorrelation(0.5 * t) is None                    # a straight line
+    noise = [season_from_autocorrelation(rng.standard_normal(n)) for n in (100, 500, 2000)]
+    assert noise == [None, None, None]          # 1.96 / sqrt(n) found "seasons" of 10 in noise
 
 
 def airline_like(n_years=12):
