@@ -20,6 +20,7 @@ from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
 from pages._ui.shell import through_router
 from pages._ui.text import figure_text, plain
+from pages._ui.tune import POOLINGS, tune_section
 
 through_router()
 
@@ -129,7 +130,7 @@ with guarded("Check the file's layout and columns."):
                 dataset, data_key = parsed, (digest, layout)
 
 if dataset is not None:
-    pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:3], index=2, key="ts_pooling")
+    pooling = st.selectbox("Pooling", POOLINGS, index=2, key="ts_pooling")
     kwargs = estimator_kwargs + (("pooling", pooling),)
     if st.button("Train classifier", type="primary", icon=":material/play_arrow:"):
         with guarded("Each class needs several series; with a valid file, try fewer neurons."):
@@ -153,6 +154,7 @@ if dataset is not None:
         matrix, labels = lnn_core.confusion_matrix(result.truth, result.predicted)
         st.plotly_chart(style_figure(figs.confusion_figure(             # labels are CSV cells
             matrix, [figure_text(label, limit=30) for label in labels])), width="stretch")
+    tune_section(params, data_key, dataset=dataset, pooling=pooling, seed=params.seed)
 elif inputs is not None:
     with guarded("Try a shorter horizon or another target."):
         if free_channel is not None:
@@ -192,6 +194,7 @@ elif inputs is not None:
             st.plotly_chart(style_figure(figs.generation_figure(
                 np.arange(result.split, result.split + len(result.generated)), result.free_truth,
                 result.generated, result.valid_steps)), width="stretch")
+        tune_section(params, (data_key, horizon), forecast=(inputs, targets, horizon))
 
 if inputs is None and dataset is None:
     st.stop()                        # nothing loaded yet: no model to export or test
