@@ -43,7 +43,8 @@ from ..sweep import (
 from .timeseries import MAX_WASHOUT, TRAIN_FRACTION, chronological_split
 
 __all__ = ["CLASSIFIER_GRID", "FORECAST_GRID", "N_SPLITS", "REPRESENTATIONS", "TuneResult",
-           "points_table", "tune_classifier", "tune_forecast"]
+           "classifier_task", "forecast_task", "points_table", "tune_classifier",
+           "tune_forecast"]
 
 #: Representations a classifier is tuned over (pooling of :class:`EchoStateClassifier`).
 REPRESENTATIONS = ("mean+last", "mean", "model_space")
@@ -146,11 +147,8 @@ def tune_classifier(dataset, params, *, n_splits=N_SPLITS, split_seed=0, n_jobs=
     DataError
         A class with fewer than ``n_splits`` sequences.
     """
-    standardiser = Standardiser.fit(np.concatenate(dataset.X))
-    sequences = [standardiser.transform(x) for x in dataset.X]
     current = _current(params, pooling=dict(params).get("pooling", "mean+last"))
-    task = CrossValidatedTask("tune", sequences, dataset.y, current["pooling"], n_splits,
-                              split_seed, description=dataset.description)
+    task = classifier_task(dataset, current["pooling"], n_splits, split_seed)
     tasks = {pooling: replace(task, name=pooling, pooling=pooling) for pooling in REPRESENTATIONS}
     return _search(task, tasks, CLASSIFIER_GRID, current, n_jobs, progress, should_stop)
 
@@ -181,18 +179,54 @@ def tune_forecast(inputs, targets, params, horizon=1, train_fraction=TRAIN_FRACT
     -------
     TuneResult
     """
+    task = forecast_task(inputs, targets, horizon, train_fraction)
+    return _search(task, {"series": replace(task, name="series")}, FORECAST_GRID,
+                   _current(params), n_jobs, progress, should_stop)
+
+
+def classifier_task(dataset, pooling="mean+last", n_splits=N_SPLITS, split_seed=0):
+    """Cross-validation of a classifier on training sequences, each channel standardised.
+
+    Parameters
+    ----------
+    dataset : lnn_core.data.parsers.SequenceDataset
+        The training sequences only.
+    pooling, n_splits, split_seed
+        As in :class:`lnn_core.sweep.CrossValidatedTask`.
+
+    Returns
+    -------
+    lnn_core.sweep.CrossValidatedTask
+        Named ``"upload"``, described by the dataset's description.
+    """
+    standardiser = Standardiser.fit(np.concatenate(dataset.X))
+    return CrossValidatedTask("upload", [standardiser.transform(x) for x in dataset.X],
+                              dataset.y, pooling, n_splits, split_seed,
+                              description=f"{dataset.description} ({n_splits}-fold CV)")
+
+
+def forecast_task(inputs, targets, horizon=1, train_fraction=TRAIN_FRACTION):
+    """A forecaster's validation on the training part of a series (chronological).
+
+    The training pairs of :func:`lnn_core.lab.timeseries.fit_forecast`: the
+    first 75 % fit (after a washout of a tenth, at most 100 steps), the rest
+    validate; both standardised by the fitting part's statistics.
+
+    Returns
+    -------
+    lnn_core.sweep.ForecastTask
+        Named ``"upload"``.
+    """
     inputs = np.asarray(inputs, dtype=np.float64).reshape(len(inputs), -1)
     targets = np.asarray(targets, dtype=np.float64).reshape(len(targets), 1)
     _, split = chronological_split(len(inputs), horizon, train_fraction)
     inputs, targets = inputs[:split], targets[horizon:horizon + split]   # the training pairs
     n_fit = int(0.75 * split)
-    task = ForecastTask("series", Standardiser.fit(inputs[:n_fit]).transform(inputs),
+    return ForecastTask("upload", Standardiser.fit(inputs[:n_fit]).transform(inputs),
                         Standardiser.fit(targets[:n_fit]).transform(targets), n_fit,
                         min(MAX_WASHOUT, n_fit // 10),
-                        description=f"{split:,} training pairs: {n_fit:,} fit, "
-                                    f"{split - n_fit:,} validate")
-    return _search(task, {"series": task}, FORECAST_GRID, _current(params), n_jobs, progress,
-                   should_stop)
+                        description=f"{split:,} training pairs {horizon} step(s) ahead: "
+                                    f"{n_fit:,} fit, {split - n_fit:,} validate")
 
 
 def _current(params, **extra):

@@ -11,6 +11,7 @@ that sets the sidebar's parameters (and the pooling) to the best point.
 import streamlit as st
 
 from lnn_core.data.parsers import split_dataset
+from lnn_core.errors import DataError
 from lnn_core.figures.sweep import describe_point, sweep_figure
 from lnn_core.guard import estimate_memory
 from lnn_core.lab import tune
@@ -25,6 +26,25 @@ from pages._ui.runs import record_run
 #: Pooling options of the Time series page's classifier, the model space included.
 POOLINGS = ("last", "mean", "mean+last", "model_space")
 _KEY = "ts_tune"
+#: Session key of the Time series page's current data, offered by the Sweep page as a task.
+SHARED_DATA = "ts_shared_data"
+
+
+def shared_task():
+    """The Time series page's current data as a sweep task (training part only), or None.
+
+    Returns
+    -------
+    CrossValidatedTask or ForecastTask or None
+    """
+    shared = st.session_state.get(SHARED_DATA)
+    if shared is None:
+        return None
+    kind, *data = shared
+    try:
+        return tune.classifier_task(*data) if kind == "classify" else tune.forecast_task(*data)
+    except DataError:
+        return None                   # too few sequences of a class for cross-validation
 
 
 def apply_best(values, pooling_key):
@@ -87,6 +107,12 @@ def tune_section(params, data_key, *, dataset=None, pooling=None, seed=0, foreca
         Widget key of the page's pooling selector, set by Apply.
     """
     kind = "the training sequences" if dataset is not None else "the training part"
+    try:
+        train = None if dataset is None else split_dataset(dataset, 1 - TRAIN_FRACTION, seed).train
+    except DataError:
+        return                        # a class too small to split: Train says so in a sentence
+    st.session_state[SHARED_DATA] = ("classify", train, pooling) if dataset is not None \
+        else ("forecast", *forecast)
     if st.button("Tune for this data", icon=":material/tune:", key=f"{_KEY}_run",
                  help=f"Search leak rate, input scaling, spectral radius, ridge"
                       f"{' and representation' if dataset is not None else ''} on {kind} "
@@ -95,7 +121,6 @@ def tune_section(params, data_key, *, dataset=None, pooling=None, seed=0, foreca
         st.session_state.pop(_KEY, None)
         with guarded("Tune needs the echo-state neuron type and a few sequences of every class."):
             if dataset is not None:
-                train = split_dataset(dataset, 1 - TRAIN_FRACTION, seed).train
                 _run(data_key, params, train, pooling)
             else:
                 _run(data_key, params, forecast=forecast)
