@@ -6,8 +6,9 @@ reservoir run):
 
 * classification (:func:`tune_classifier`): leak rate × input scaling ×
   spectral radius × ridge, for each representation of :data:`REPRESENTATIONS`
-  (mean and last state, mean state, the reservoir model space), scored by
-  stratified :data:`N_SPLITS`-fold cross-validation on the training sequences;
+  (the reservoir model space, mean state, mean and last state), scored by
+  stratified :data:`N_SPLITS`-fold cross-validation, repeated :data:`N_REPEATS`
+  times, on the training sequences;
 * forecasting (:func:`tune_forecast`): leak rate × input scaling × spectral
   radius × ridge, fitted on the first 75 % of the training part and scored
   by NRMSE on the rest of it (chronological: the validation part is later).
@@ -15,8 +16,9 @@ reservoir run):
 The test part is never seen.  The point the caller is using now (its
 "current" parameters) is scored the same way first, so the result says
 whether the search found something better; the best point keeps the current
-one when nothing beats it.  Every reservoir has the caller's ``n_units``,
-``density``, ``bias_scaling`` and seed.
+one when nothing beats it.  Small validation parts give many equal scores:
+among them the largest ridge wins, then the earlier representation.  Every
+reservoir has the caller's ``n_units``, ``density``, ``bias_scaling`` and seed.
 
 >>> from lnn_core.data.parsers import parse_ts          # doctest: +SKIP
 >>> result = tune_classifier(parse_ts(path), {"n_units": 100})   # doctest: +SKIP
@@ -42,20 +44,21 @@ from ..sweep import (
 )
 from .timeseries import MAX_WASHOUT, TRAIN_FRACTION, chronological_split
 
-__all__ = ["CLASSIFIER_GRID", "FORECAST_GRID", "N_SPLITS", "REPRESENTATIONS", "TuneResult",
+__all__ = ["CLASSIFIER_GRID", "FORECAST_GRID", "N_REPEATS", "N_SPLITS", "REPRESENTATIONS", "TuneResult",
            "classifier_task", "forecast_task", "points_table", "tune_classifier",
            "tune_forecast"]
 
-#: Representations a classifier is tuned over (pooling of :class:`EchoStateClassifier`).
-REPRESENTATIONS = ("mean+last", "mean", "model_space")
+#: Representations a classifier is tuned over (pooling of :class:`EchoStateClassifier`); on
+#: equal validation scores the earlier one wins.
+REPRESENTATIONS = ("model_space", "mean", "mean+last")
 #: Values searched for a classifier, for each representation (18 reservoirs, 54 points).
 CLASSIFIER_GRID = {"leak_rate": (0.1, 0.3, 1.0), "input_scaling": (0.2, 0.5, 1.0),
                    "spectral_radius": (0.5, 0.9), "ridge": (1e-4, 1e-2, 1.0)}
 #: Values searched for a forecaster (27 reservoirs, 108 points).
 FORECAST_GRID = {"leak_rate": (0.1, 0.3, 1.0), "input_scaling": (0.1, 0.5, 1.0),
                  "spectral_radius": (0.5, 0.9, 1.2), "ridge": (1e-8, 1e-6, 1e-4, 1e-2)}
-#: Folds of the cross-validation of a classifier.
-N_SPLITS = 3
+#: Folds of the cross-validation of a classifier, and how many times it is repeated.
+N_SPLITS, N_REPEATS = 3, 3
 # Parameters every point keeps from the caller.
 _KEPT = ("n_units", "density", "bias_scaling")
 
@@ -126,7 +129,8 @@ def tune_classifier(dataset, params, *, n_splits=N_SPLITS, split_seed=0, n_jobs=
         ``random_state`` (the seed of every reservoir) and ``pooling`` are
         used; ``cell`` must be ``"esn"`` (the sweep builds echo-state reservoirs).
     n_splits : int >= 2, default 3
-        Stratified folds; every class needs that many sequences.
+        Stratified folds; every class needs that many sequences.  The
+        cross-validation is repeated :data:`N_REPEATS` times.
     split_seed : int >= 0, default 0
         Seed of the shuffle before the folds are cut.
     n_jobs : int, default 1
@@ -184,14 +188,15 @@ def tune_forecast(inputs, targets, params, horizon=1, train_fraction=TRAIN_FRACT
                    _current(params), n_jobs, progress, should_stop)
 
 
-def classifier_task(dataset, pooling="mean+last", n_splits=N_SPLITS, split_seed=0):
+def classifier_task(dataset, pooling="mean+last", n_splits=N_SPLITS, split_seed=0,
+                    n_repeats=N_REPEATS):
     """Cross-validation of a classifier on training sequences, each channel standardised.
 
     Parameters
     ----------
     dataset : lnn_core.data.parsers.SequenceDataset
         The training sequences only.
-    pooling, n_splits, split_seed
+    pooling, n_splits, split_seed, n_repeats
         As in :class:`lnn_core.sweep.CrossValidatedTask`.
 
     Returns
@@ -201,8 +206,9 @@ def classifier_task(dataset, pooling="mean+last", n_splits=N_SPLITS, split_seed=
     """
     standardiser = Standardiser.fit(np.concatenate(dataset.X))
     return CrossValidatedTask("upload", [standardiser.transform(x) for x in dataset.X],
-                              dataset.y, pooling, n_splits, split_seed,
-                              description=f"{dataset.description} ({n_splits}-fold CV)")
+                              dataset.y, pooling, n_splits, split_seed, n_repeats=n_repeats,
+                              description=f"{dataset.description} ({n_splits}-fold CV "
+                                          f"× {n_repeats})")
 
 
 def forecast_task(inputs, targets, horizon=1, train_fraction=TRAIN_FRACTION):
@@ -248,7 +254,7 @@ def _search(current_task, tasks, grid, current, n_jobs, progress, should_stop):
     points = grid_points(grid)
     kept = {name: current[name] for name in _KEPT}
     plans = [Sweep(task, points, fixed=kept, seeds=(current["seed"],)) for task in tasks.values()]
-    total, done = 1 + sum(plan.n_planned for plan in plans), 0
+    total = 1 + sum(plan.n_planned for plan in plans)
 
     def report(offset):
         return None if progress is None else lambda n, _: progress(offset + n, total)
@@ -271,7 +277,7 @@ def _search(current_task, tasks, grid, current, n_jobs, progress, should_stop):
         if result.runs.empty:
             continue
         runs[name] = result.runs
-        top = best_point(summarize(result.runs))
+        top = _most_regularised_best(summarize(result.runs))
         if better(top["score_mean"], best_score):
             best_score = float(top["score_mean"])
             best = {**{p: top[p].item() for p in PARAMETERS}, "seed": current["seed"]}
@@ -280,6 +286,17 @@ def _search(current_task, tasks, grid, current, n_jobs, progress, should_stop):
                 best["pooling"] = name
     return TuneResult(current_task.metric, runs, current, current_score, best, best_score, done,
                       time.perf_counter() - start, cancelled)
+
+
+def _most_regularised_best(summary):
+    """The best point; among points tied with it, the one with the largest ridge.
+
+    Small validation parts give many exact ties; the strongest penalty among
+    them generalises best (fewer effective parameters for the same score).
+    """
+    best = best_point(summary)
+    tied = summary[summary["score_mean"] == best["score_mean"]]
+    return tied.sort_values(["ridge", "point"], ascending=[False, True], kind="stable").iloc[0]
 
 
 def points_table(result):

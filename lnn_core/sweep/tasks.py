@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.linalg
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
 from .._validation import check_choice, check_int, check_number
 from ..engine.metrics import accuracy, nrmse
@@ -203,6 +203,10 @@ class CrossValidatedTask(_Task):
     n_splits : int >= 2, default 3
     split_seed : int >= 0, default 0
         Seed of the shuffle before the folds are cut.
+    n_repeats : int >= 1, default 1
+        Cross-validations, each cut after its own shuffle; the score is the
+        mean over all their folds (steadier, and the reservoir still reads
+        every sequence once).
     description : str
     """
 
@@ -212,6 +216,7 @@ class CrossValidatedTask(_Task):
     pooling: str = "mean+last"
     n_splits: int = 3
     split_seed: int = 0
+    n_repeats: int = 1
     description: str = ""
     metric: ClassVar[str] = "accuracy"
 
@@ -230,11 +235,12 @@ class CrossValidatedTask(_Task):
         n_splits = check_int("n_splits", self.n_splits, low=2)
         classes, counts = np.unique(self.y, return_counts=True)
         if len(classes) < 2 or counts.min() < n_splits:
-            rare = classes[np.argmin(counts)]
+            rare = classes[np.argmin(counts)].item()             # a plain int or str
             raise DataError(f"{n_splits}-fold cross-validation needs at least {n_splits} "
                             f"sequences of every class (and 2 classes); class {rare!r} has "
                             f"{counts.min()}")
         check_int("split_seed", self.split_seed, low=0)
+        check_int("n_repeats", self.n_repeats, low=1)
 
     @property
     def n_inputs(self):
@@ -243,26 +249,27 @@ class CrossValidatedTask(_Task):
 
     def folds(self):
         """The (train, validation) index pairs of the stratified folds."""
-        splitter = StratifiedKFold(self.n_splits, shuffle=True, random_state=self.split_seed)
+        splitter = RepeatedStratifiedKFold(n_splits=self.n_splits, n_repeats=self.n_repeats,
+                                           random_state=self.split_seed)
         return list(splitter.split(np.zeros(len(self.y)), self.y))
 
     def evaluate(self, reservoir, ridges):
-        """Mean validation accuracy over the folds, one per ridge value."""
+        """Mean validation accuracy over the folds (of every repeat), one per ridge value."""
         classes, encoded = np.unique(self.y, return_inverse=True)
         targets = np.eye(len(classes))[encoded]                   # (n_samples, n_classes)
         if self.pooling == "model_space":
             states = collect_features(reservoir, self.X, "states", n_jobs=1)
         else:
             features = collect_features(reservoir, self.X, self.pooling, n_jobs=1)
-        scores = np.zeros(len(ridges))
-        for train, val in self.folds():
+        scores, folds = np.zeros(len(ridges)), self.folds()
+        for train, val in folds:
             if self.pooling == "model_space":
                 projection = fit_state_projection([states[i] for i in train])
                 features = model_space_features(states, projection)
             for k, outputs in enumerate(_ridge_path(features[train], targets[train],
                                                     features[val], ridges)):
                 scores[k] += accuracy(self.y[val], classes[np.argmax(outputs, axis=1)])
-        return list(scores / self.n_splits)
+        return list(scores / len(folds))
 
 
 def _ridge_path(F_train, Y_train, F_val, ridges):

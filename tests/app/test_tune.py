@@ -55,7 +55,7 @@ def test_the_sweep_page_runs_on_the_time_series_upload():
     at.session_state["sweep_Columns_n"] = 2
     at.selectbox(key="sweep_task").set_value("time_series").run()
     assert any("4 evaluations on GunPoint_TRAIN.ts (train)" in shown(caption.value)
-               and "(3-fold CV)" in shown(caption.value) for caption in at.caption)
+               and "(3-fold CV × 3)" in shown(caption.value) for caption in at.caption)
     button(at, "Run sweep").click().run()
     assert not at.exception and not at.error
     rows = at.session_state["sweep"]["rows"]
