@@ -87,7 +87,7 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
         Input channels per step.
     n_units : int >= 1
         Reservoir neurons.
-    pooling : {"last", "mean", "mean+last", "points"}, default "mean+last"
+    pooling : {"last", "mean", "mean+last", "points", "model_space"}, default "mean+last"
         Feature layout of a classifier (ignored for ``forecast``).
     n_points : int >= 1, default 4
         Steps sampled by ``"points"`` pooling.
@@ -143,6 +143,8 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
         chunk_work += _F64 * chunk * n_units                       # running sum of the states
     if pooling == "points":
         chunk_work += _F32 * chunk * n_points * n_units
+    if pooling == "model_space":                                   # fit keeps every state
+        chunk_work += _F32 * n_samples * n_steps * n_units
     block = min(n_samples, _BLOCK)
     # collecting one block of features: chunks stepping, chunk results waiting, the block
     collect = running * chunk_work + 2 * running * _F32 * chunk * per_sample \

@@ -21,12 +21,15 @@ from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
 from pages._ui.text import plain
+from pages._ui.tune import shared_task
 
 through_router()
 
 TASKS = {"digits": "8×8 digits: classify (accuracy)", "mnist": "MNIST sample: classify (accuracy)",
          "mackey_glass": "Mackey-Glass: forecast 10 steps ahead (NRMSE)",
          "narma10": "NARMA-10: imitate the system (NRMSE)", "upload": "Results CSV from the CLI"}
+#: The Time series page's current data (an upload, or a built-in series), when it has some.
+SHARED = {"time_series": "Your data on the Time series page (its training part)"}
 #: Allowed range (the shared widgets') and default swept range of each parameter but ridge.
 RANGES = {"n_units": (10, 2000, (50, 400)), "spectral_radius": (0.0, 2.0, (0.1, 1.5)),
           "density": (0.01, 1.0, (0.05, 0.5)), "input_scaling": (0.0, 5.0, (0.1, 2.0)),
@@ -108,6 +111,9 @@ def group_bytes(plan):
     task, n_units = plan.task, max(point["n_units"] for point in plan.points)
     if isinstance(task, sweep.ForecastTask):
         return estimate_memory(1, len(task.inputs), task.n_inputs, n_units, task="forecast")
+    if isinstance(task, sweep.CrossValidatedTask):
+        return estimate_memory(len(task.X), max(len(x) for x in task.X), task.n_inputs, n_units,
+                               task.pooling, n_jobs=1)
     return estimate_memory(len(task.X_train) + len(task.X_val), task.X_train.shape[1],
                            task.n_inputs, n_units, task.pooling, n_jobs=1)
 
@@ -145,7 +151,9 @@ st.markdown(
     "sweep come from the sidebar; the best point can be sent back to every page.")
 params = reservoir_controls()
 
-task_name = st.selectbox("Data", TASKS, format_func=TASKS.get, key="sweep_task")
+shared = shared_task()
+choices = TASKS | (SHARED if shared is not None else {})
+task_name = st.selectbox("Data", choices, format_func=choices.get, key="sweep_task")
 runs, state = None, {}
 if task_name == "upload":
     upload = st.file_uploader("Results CSV written by `python -m lnn_core.sweep --out results.csv`",
@@ -160,13 +168,14 @@ else:
         repeats = st.number_input("Seeds per point (from the sidebar's seed on)", 1, 5, 1,
                                   key="sweep_repeats")
         fixed = {name: getattr(params, name) for name in sweep.PARAMETERS if name not in points[0]}
-        plan = sweep.Sweep(load_task(task_name), points, fixed=fixed,
+        plan = sweep.Sweep(shared if task_name in SHARED else load_task(task_name), points,
+                           fixed=fixed,
                            seeds=range(params.seed, params.seed + repeats))
         if plan.n_planned > MAX_EVALUATIONS:
             raise ValueError(f"the sweep asks for {plan.n_planned} evaluations, more than the "
                              f"{MAX_EVALUATIONS} this server allows; use fewer values or seeds")
         st.caption(f"{len(points)} point(s) × {repeats} seed(s) = {plan.n_planned} evaluations "
-                   f"on {plan.task.description}. Stop keeps the points done so far.")
+                   f"on {plain(plan.task.description)}. Stop keeps the points done so far.")
         if st.button("Run sweep", type="primary", icon=":material/play_arrow:"):
             run_with_progress(plan)
     state = st.session_state.get("sweep", {})

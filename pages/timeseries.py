@@ -5,7 +5,6 @@ import functools
 import numpy as np
 import streamlit as st
 
-import lnn_core
 from lnn_core import guard
 from lnn_core.data import datasets
 from lnn_core.engine.model_io import load_model_file
@@ -26,6 +25,7 @@ from pages._ui.timeseries_results import (
     show_forecast,
     transform_choice,
 )
+from pages._ui.tune import POOLINGS, tune_section
 
 through_router()
 
@@ -166,7 +166,7 @@ with guarded("Check the file's layout and columns."):
                 dataset, data_key = parsed, (digest, layout, test_digest)
 
 if dataset is not None:
-    pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:3], index=2, key="ts_pooling")
+    pooling = st.selectbox("Pooling", POOLINGS, index=2, key="ts_pooling")
     kwargs = estimator_kwargs + (("pooling", pooling),)
     if st.button("Train classifier", type="primary", icon=":material/play_arrow:"):
         with guarded("Each class needs several series; with a valid file, try fewer neurons."):
@@ -184,6 +184,7 @@ if dataset is not None:
         result = None                                    # trained on other data or settings
     if result is not None:
         show_accuracy(result, dataset.n_series)
+    tune_section(params, data_key, dataset=dataset, pooling=pooling, seed=params.seed)
 elif inputs is not None:
     with guarded("Try a shorter horizon, another transform or another target."):
         st.session_state.pop("ts_result", None)           # a refused run leaves no old model
@@ -199,6 +200,7 @@ elif inputs is not None:
             record_run("Time series", f"{data_label} (h = {horizon}, {transform})",
                        params.as_dict(), forecast_metrics(result), result.seconds)
         show_forecast(result, target_name, horizon, time_title, params.n_units)
+        tune_section(params, (data_key, horizon), forecast=(inputs, targets, horizon))
 
 if inputs is None and dataset is None:
     st.stop()                        # nothing loaded yet: no model to export or test

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from .._validation import check_choice, check_int, check_number, check_seed
 from ..errors import DataError
 from .readout import RidgeAccumulator, dual_ridge
+from .representations import fit_state_projection, model_space_features
 from .reservoir import make_reservoir
 from .states import (
     POOLINGS,
@@ -81,6 +82,19 @@ def _fit_ridge(reservoir, sequences, targets, ridge, pooling, n_points, bidirect
     return acc.solve(ridge)
 
 
+def _fit_model_space(reservoir, sequences, targets, ridge, progress, dt):
+    """Principal axes of the training states, then a ridge readout of each sequence's dynamics."""
+    states = collect_features(reservoir, sequences, "states", progress=progress, dt=dt)
+    projection = fit_state_projection(states)
+    F = model_space_features(states, projection)             # (n_samples, d (d + 1))
+    del states
+    if F.shape[1] > len(F) and ridge > 0:
+        return projection, *dual_ridge(F, targets, ridge)
+    acc = RidgeAccumulator(F.shape[1], targets.shape[1])
+    acc.add(F, targets)
+    return projection, *acc.solve(ridge)
+
+
 def _series_elapsed(dt, several):
     """The regressor's ``dt`` as a list with one array per series."""
     if dt is None:
@@ -114,8 +128,10 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         see :mod:`lnn_core.engine.cells`.
     ridge : float, default 1e-4
         L2 penalty of the readout (>= 0); the intercept is not penalised.
-    pooling : {"last", "mean", "mean+last", "points"}, default "mean+last"
-        How states become features, see :func:`lnn_core.engine.states.collect_features`.
+    pooling : {"last", "mean", "mean+last", "points", "model_space"}, default "mean+last"
+        How states become features, see :func:`lnn_core.engine.states.collect_features`;
+        ``"model_space"``: each sequence's own dynamics model, see
+        :mod:`lnn_core.engine.representations` (not with ``bidirectional``).
     n_steps : int or None, default None
         For 2-D ``X`` of shape (n_samples, n_features): split each row into
         ``n_steps`` steps of ``n_features / n_steps`` inputs (flattened MNIST
@@ -141,6 +157,8 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
     classes_ : ndarray of shape (n_classes,)
     coef_ : ndarray of shape (n_features, n_classes)
     intercept_ : ndarray of shape (n_classes,)
+    state_projection_ : StateProjection
+        Only for ``pooling="model_space"``: principal axes of the training states.
     n_features_in_ : int
         Only when fitted on a 2-D array.
     n_inputs_ : int
@@ -212,6 +230,9 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         """
         start = time.perf_counter()
         check_choice("pooling", self.pooling, POOLINGS[:-1])
+        if self.pooling == "model_space" and self.bidirectional:
+            raise ValueError("pooling='model_space' reads each sequence forwards only; set "
+                             "bidirectional=False or choose a pooled layout")
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         seqs = self._sequences(X, reset=True)
@@ -227,6 +248,11 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         self.reservoir_ = self._build_reservoir(self.n_inputs_)
         targets = np.eye(len(self.classes_))[encoded]                # one-hot, (n, n_classes)
         ridge = check_number("ridge", self.ridge, low=0)
+        if self.pooling == "model_space":
+            self.state_projection_, self.coef_, self.intercept_ = _fit_model_space(
+                self.reservoir_, seqs, targets, ridge, progress, dt)
+            self.fit_time_ = time.perf_counter() - start
+            return self
         self.coef_, self.intercept_ = _fit_ridge(self.reservoir_, seqs, targets, ridge, self.pooling,
                                                  self.n_points, bool(self.bidirectional), progress, dt)
         self.fit_time_ = time.perf_counter() - start
@@ -235,6 +261,10 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
     def transform_states(self, X, progress=None, dt=None):
         """Pooled reservoir features of ``X``, shape (n_samples, n_features); ``dt`` as in ``fit``."""
         check_is_fitted(self)
+        if self.pooling == "model_space":
+            states = collect_features(self.reservoir_, self._sequences(X, reset=False), "states",
+                                      progress=progress, dt=dt)
+            return model_space_features(states, self.state_projection_).astype(np.float32)
         return collect_features(self.reservoir_, self._sequences(X, reset=False), self.pooling,
                                 n_points=self.n_points, bidirectional=bool(self.bidirectional),
                                 progress=progress, dt=dt)
@@ -244,11 +274,14 @@ class EchoStateClassifier(ClassifierMixin, _ReservoirParams, BaseEstimator):
         check_is_fitted(self)
         seqs = self._sequences(X, reset=False)
         scores = np.empty((len(seqs), self.coef_.shape[1]))
-        for idx, block in stream_features(self.reservoir_, seqs, self.pooling,
+        pooling, readout = self.pooling, lambda _, F: F @ self.coef_ + self.intercept_
+        if pooling == "model_space":          # each block's states become its dynamics models
+            pooling, readout = "states", lambda _, states: (
+                model_space_features(states, self.state_projection_) @ self.coef_ + self.intercept_)
+        for idx, block in stream_features(self.reservoir_, seqs, pooling,
                                           n_points=self.n_points,
                                           bidirectional=bool(self.bidirectional),
-                                          progress=progress, dt=dt,
-                                          reduce=lambda _, F: F @ self.coef_ + self.intercept_):
+                                          progress=progress, dt=dt, reduce=readout):
             scores[idx] = block
         return scores
 

@@ -16,6 +16,9 @@ cell arrays         ``tau`` (LTC); ``W_f``, ``W_h``, ``W_in_f``,
 ``coef``            float64 (n_features, n_outputs), the readout
 ``intercept``       float64 (n_outputs,)
 ``classes``         classifier only: numeric or unicode (n_classes,)
+``state_mean``      ``pooling="model_space"`` only: float64 (n_units,)
+``state_components`` ``pooling="model_space"`` only: float64 (n_units, d), the
+                    principal axes of the training states
 ``input_mean``      optional, float64 (n_inputs,): the standardisation of the inputs
 ``input_spread``    optional, float64 (n_inputs,), > 0
 ``target_mean``     optional, regressor only: float64 (n_outputs,), the
@@ -62,6 +65,7 @@ from ..data.standardiser import Standardiser
 from ..errors import DataError
 from .cells import make_cell_params
 from .estimators import EchoStateClassifier, EchoStateRegressor
+from .representations import MODEL_SPACE_COMPONENTS, StateProjection
 from .reservoir import CELLS, RecurrentDraw, Reservoir
 from .states import POOLINGS, n_features
 
@@ -197,6 +201,9 @@ def save_model(estimator, input_standardiser=None, target_standardiser=None):
     else:
         fitted["n_features_in"] = int(estimator.n_features_in_)
         fitted["y_1d"] = bool(estimator._y_1d)
+    if hasattr(estimator, "state_projection_"):             # pooling="model_space"
+        arrays["state_mean"] = estimator.state_projection_.mean
+        arrays["state_components"] = estimator.state_projection_.components
     if hasattr(estimator, "feature_names_in_"):
         arrays["feature_names_in"] = np.asarray(estimator.feature_names_in_, dtype=str)
     if kind == "EchoStateClassifier" and target_standardiser is not None:
@@ -463,6 +470,11 @@ class _Loader:
             width = directions * n_features(estimator.n_units, estimator.pooling,
                                              estimator.n_points)
             estimator.classes_ = classes
+            if estimator.pooling == "model_space":
+                n, d = estimator.n_units, min(MODEL_SPACE_COMPONENTS, estimator.n_units)
+                estimator.state_projection_ = StateProjection(
+                    self.array("state_mean", (n,), dtype=np.float64),
+                    self.array("state_components", (n, d), dtype=np.float64))
             estimator.n_inputs_ = fitted["n_inputs"]
             estimator.n_features_in_ = fitted["n_features_in"]
         else:

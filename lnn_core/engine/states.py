@@ -19,13 +19,14 @@ from threadpoolctl import threadpool_limits
 from .._validation import check_choice, check_int
 from ..errors import DataError
 from .cells import kernel_for
+from .representations import model_space_width
 
 __all__ = ["POOLINGS", "collect_features", "stream_features", "run_states", "as_sequences",
            "n_features", "single_threaded_blas", "default_chunk_size", "as_elapsed",
            "elapsed_from_timestamps"]
 
-#: Readout feature layouts.
-POOLINGS = ("last", "mean", "mean+last", "points", "states")
+#: Readout feature layouts ("model_space": :mod:`lnn_core.engine.representations`).
+POOLINGS = ("last", "mean", "mean+last", "points", "model_space", "states")
 
 # Budget of the per-chunk input drive array (float32), which sets the chunk size.
 _DRIVE_BYTES = 32 * 2**20
@@ -35,6 +36,8 @@ _MAX_CHUNK = 256
 
 def n_features(n_units, pooling, n_points=4):
     """Number of readout features per sequence for a pooling (``states`` excluded)."""
+    if pooling == "model_space":
+        return model_space_width(n_units)
     return {"last": 1, "mean": 1, "mean+last": 2, "points": n_points}[pooling] * n_units
 
 
@@ -317,6 +320,10 @@ def stream_features(reservoir, X, pooling="mean+last", *, reduce=None, block_row
     merged in the order yielded is reproducible to the bit.
     """
     check_choice("pooling", pooling, POOLINGS)
+    if pooling == "model_space":
+        raise ValueError("pooling='model_space' needs principal axes fitted on training "
+                         "states: use EchoStateClassifier, or pooling='states' and "
+                         "lnn_core.engine.representations")
     X = as_sequences(X)
     ragged = isinstance(X, list)
     n_samples = len(X)

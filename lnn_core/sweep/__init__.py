@@ -68,6 +68,7 @@ from .space import (
 from .tasks import (
     TASKS,
     ClassificationTask,
+    CrossValidatedTask,
     ForecastTask,
     digits_task,
     mackey_glass_task,
@@ -85,6 +86,7 @@ __all__ = [
     "SCALES",
     "TASKS",
     "ClassificationTask",
+    "CrossValidatedTask",
     "ForecastTask",
     "Sweep",
     "SweepCancelled",

@@ -5,12 +5,10 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 
 from .._validation import check_int
-from ..engine.readout import RidgeAccumulator
 from ..engine.reservoir import make_reservoir
 from ..engine.states import single_threaded_blas
 from .results import summarize
@@ -52,15 +50,7 @@ def evaluate_reservoir(task, reservoir_parameters, seed, ridges):
     """
     with single_threaded_blas():
         reservoir = make_reservoir(n_inputs=task.n_inputs, seed=seed, **reservoir_parameters)
-        F_train, Y_train, F_val = task.readout_data(reservoir)
-        normal_equations = RidgeAccumulator(F_train.shape[1], Y_train.shape[1])
-        # float64 products: F'F - n m m' cancels badly for features with large means
-        # (pooled tanh states), and small ridges need the small eigenvalues right
-        normal_equations.add(F_train.astype(np.float64), Y_train)
-        # one ridge: a Cholesky solve is ~5x cheaper than the eigen-decomposition of a path
-        fits = (normal_equations.solve_path(ridges) if len(ridges) > 1
-                else [normal_equations.solve(ridges[0])])
-        return [task.score(F_val @ coef + intercept) for coef, intercept in fits]
+        return task.evaluate(reservoir, ridges)
 
 
 @dataclass(frozen=True, eq=False)

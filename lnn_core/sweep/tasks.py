@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from sklearn.model_selection import train_test_split
+import scipy.linalg
+from sklearn.model_selection import RepeatedStratifiedKFold, train_test_split
 
 from .._validation import check_choice, check_int, check_number
 from ..engine.metrics import accuracy, nrmse
-from ..engine.states import POOLINGS, collect_features, run_states
+from ..engine.readout import RidgeAccumulator
+from ..engine.representations import fit_state_projection, model_space_features
+from ..engine.states import POOLINGS, as_sequences, collect_features, run_states
 from ..errors import DataError
 
 
@@ -34,6 +37,22 @@ class _Task:
     def __sizeof__(self):
         return object.__sizeof__(self) + sum(
             v.nbytes for v in vars(self).values() if isinstance(v, np.ndarray))
+
+    def evaluate(self, reservoir, ridges):
+        """Validation scores of one reservoir, one per ridge value (one set of normal equations).
+
+        Several ridge values are solved from one eigen-decomposition of the
+        normal equations, a single one by a Cholesky solve.
+        """
+        F_train, Y_train, F_val = self.readout_data(reservoir)
+        normal_equations = RidgeAccumulator(F_train.shape[1], Y_train.shape[1])
+        # float64 products: F'F - n m m' cancels badly for features with large means
+        # (pooled tanh states), and small ridges need the small eigenvalues right
+        normal_equations.add(F_train.astype(np.float64), Y_train)
+        # one ridge: a Cholesky solve is ~5x cheaper than the eigen-decomposition of a path
+        fits = (normal_equations.solve_path(ridges) if len(ridges) > 1
+                else [normal_equations.solve(ridges[0])])
+        return [self.score(F_val @ coef + intercept) for coef, intercept in fits]
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,6 +179,123 @@ class ForecastTask(_Task):
     def score(self, outputs):
         """Validation NRMSE of readout outputs of shape (n_val, n_outputs)."""
         return nrmse(self.targets[self.n_train:], outputs)
+
+
+@dataclass(frozen=True, eq=False)
+class CrossValidatedTask(_Task):
+    """Label sequences, scored by stratified k-fold cross-validation on one set of them.
+
+    For tuning on a training set only: each reservoir reads every sequence
+    once, and each fold's readout is fitted on the other folds and scored on
+    it; the score is the mean accuracy over the folds.  With
+    ``pooling="model_space"`` the principal axes of the states are fitted on
+    each fold's training sequences only.
+
+    Parameters
+    ----------
+    name : str
+    X : list of arrays of shape (n_steps_i, n_inputs), or ndarray of shape
+        (n_samples, n_steps, n_inputs)
+        Sequences, possibly of different lengths (already standardised).
+    y : ndarray of shape (n_samples,)
+        Every class needs at least ``n_splits`` sequences.
+    pooling : {"last", "mean", "mean+last", "points", "model_space"}, default "mean+last"
+    n_splits : int >= 2, default 3
+    split_seed : int >= 0, default 0
+        Seed of the shuffle before the folds are cut.
+    n_repeats : int >= 1, default 1
+        Cross-validations, each cut after its own shuffle; the score is the
+        mean over all their folds (steadier, and the reservoir still reads
+        every sequence once).
+    description : str
+    """
+
+    name: str
+    X: object
+    y: np.ndarray
+    pooling: str = "mean+last"
+    n_splits: int = 3
+    split_seed: int = 0
+    n_repeats: int = 1
+    description: str = ""
+    metric: ClassVar[str] = "accuracy"
+
+    def __post_init__(self):
+        check_choice("pooling", self.pooling, POOLINGS[:-1])
+        sequences = as_sequences(self.X)
+        if isinstance(sequences, np.ndarray):
+            sequences.setflags(write=False)
+        else:
+            for sequence in sequences:
+                sequence.setflags(write=False)
+        object.__setattr__(self, "X", sequences)
+        self._freeze("y")
+        if len(self.y) != len(sequences):
+            raise DataError(f"X has {len(sequences)} sequences but y has {len(self.y)} labels")
+        n_splits = check_int("n_splits", self.n_splits, low=2)
+        classes, counts = np.unique(self.y, return_counts=True)
+        if len(classes) < 2 or counts.min() < n_splits:
+            rare = classes[np.argmin(counts)].item()             # a plain int or str
+            raise DataError(f"{n_splits}-fold cross-validation needs at least {n_splits} "
+                            f"sequences of every class (and 2 classes); class {rare!r} has "
+                            f"{counts.min()}")
+        check_int("split_seed", self.split_seed, low=0)
+        check_int("n_repeats", self.n_repeats, low=1)
+
+    @property
+    def n_inputs(self):
+        """Input channels per time step."""
+        return self.X[0].shape[-1]
+
+    def folds(self):
+        """The (train, validation) index pairs of the stratified folds."""
+        splitter = RepeatedStratifiedKFold(n_splits=self.n_splits, n_repeats=self.n_repeats,
+                                           random_state=self.split_seed)
+        return list(splitter.split(np.zeros(len(self.y)), self.y))
+
+    def evaluate(self, reservoir, ridges):
+        """Mean validation accuracy over the folds (of every repeat), one per ridge value."""
+        classes, encoded = np.unique(self.y, return_inverse=True)
+        targets = np.eye(len(classes))[encoded]                   # (n_samples, n_classes)
+        if self.pooling == "model_space":
+            states = collect_features(reservoir, self.X, "states", n_jobs=1)
+        else:
+            features = collect_features(reservoir, self.X, self.pooling, n_jobs=1)
+        scores, folds = np.zeros(len(ridges)), self.folds()
+        for train, val in folds:
+            if self.pooling == "model_space":
+                projection = fit_state_projection([states[i] for i in train])
+                features = model_space_features(states, projection)
+            for k, outputs in enumerate(_ridge_path(features[train], targets[train],
+                                                    features[val], ridges)):
+                scores[k] += accuracy(self.y[val], classes[np.argmax(outputs, axis=1)])
+        return list(scores / len(folds))
+
+
+def _ridge_path(F_train, Y_train, F_val, ridges):
+    """Validation outputs of ridge readouts (intercept unpenalised), one per ridge value.
+
+    In feature space from one eigen-decomposition of the normal equations, or,
+    with more features than training samples, in sample space from one
+    eigen-decomposition of the centred kernel ``F F'``.
+    """
+    F_train = np.asarray(F_train, dtype=np.float64)
+    if F_train.shape[1] <= len(F_train):
+        normal_equations = RidgeAccumulator(F_train.shape[1], Y_train.shape[1])
+        normal_equations.add(F_train, Y_train)
+        return [F_val @ coef + intercept for coef, intercept in normal_equations.solve_path(ridges)]
+    mean, target_mean = F_train.mean(axis=0), Y_train.mean(axis=0)
+    centred = F_train - mean                                   # (n_train, n_features)
+    eigval, eigvec = scipy.linalg.eigh(centred @ centred.T)
+    eigval = np.clip(eigval, 0.0, None)
+    projected = eigvec.T @ (Y_train - target_mean)             # (n_train, n_outputs)
+    kernel_val = (np.asarray(F_val, dtype=np.float64) - mean) @ centred.T   # (n_val, n_train)
+    outputs = []
+    for ridge in ridges:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(eigval + ridge > 0, 1.0 / (eigval + ridge), 0.0)
+        outputs.append(kernel_val @ (eigvec @ (scale[:, None] * projected)) + target_mean)
+    return outputs
 
 
 def _validation_split(X, y, validation_fraction, split_seed):
