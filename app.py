@@ -11,6 +11,10 @@ mode, a fresh server's first session); ``.streamlit/config.toml`` hides it
 (``client.showSidebarNavigation = false``) and this router turns the sidebar
 navigation back on for its own list, with the public ``st.set_option``, just
 before ``st.navigation``.
+
+Nothing heavy runs before the page: the server's tuning and the libraries' freeze
+come after it, once per process, so a fresh server's first visitor sees the title
+before scikit-learn and the other libraries are loaded.
 """
 
 import streamlit as st
@@ -27,7 +31,6 @@ st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
                    initial_sidebar_state="expanded",
                    menu_items={"About": "Liquid Lab: reservoir computing and liquid neural "
                                         "networks, interactive."})
-tune_server_process()
 shared_sidebar()
 if not st.get_option("client.showSidebarNavigation"):
     st.set_option("client.showSidebarNavigation", True)
@@ -37,4 +40,5 @@ navigation = st.navigation([
 ])
 with running_page():
     navigation.run()
+tune_server_process()
 freeze_libraries()
