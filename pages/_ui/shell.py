@@ -66,6 +66,31 @@ def through_router():
         st.stop()
 
 
+def open_linked_page(pages):
+    """Switch to the page that ``?page=<url_path>`` names, with the link's other parameters.
+
+    ``deploy/``'s nginx sends a page's URL (``/reservoir?spectral_radius=1.3``) to
+    ``/?page=reservoir&spectral_radius=1.3``: the frontend, loaded from ``/``, then
+    finds the server at once instead of first probing ``/reservoir/_stcore/health``
+    and ``/reservoir/_stcore/host-config`` (two 404s in the console, Streamlit issue
+    #7074).  ``app.py`` calls this right after ``st.navigation``; the browser's address
+    bar shows the page's own URL again.  An unknown page name is dropped (Home).
+
+    Parameters
+    ----------
+    pages : list of streamlit.navigation.page.StreamlitPage
+        The pages given to ``st.navigation``.
+    """
+    wanted = st.query_params.get("page")
+    if wanted is None:
+        return
+    rest = {key: value for key, value in st.query_params.to_dict().items() if key != "page"}
+    for page in pages:
+        if page.url_path == wanted:
+            st.switch_page(page, query_params=rest)
+    del st.query_params["page"]
+
+
 def available_pages():
     """Rows of :data:`PAGES` whose file exists (pages still being written are skipped)."""
     return [row for row in PAGES if (_ROOT / row[0]).exists()]
