@@ -78,7 +78,7 @@ def open_linked_page(pages):
 
     Parameters
     ----------
-    pages : list of streamlit.navigation.page.StreamlitPage
+    pages : list of st.Page
         The pages given to ``st.navigation``.
     """
     wanted = st.query_params.get("page")

@@ -24,7 +24,7 @@ import pytest
 
 from pages._ui.shell import PAGES
 
-from .conftest import ARTIFACTS, start_server, stop_server
+from .conftest import ARTIFACTS, RUN_TIMEOUT_MS, start_server, stop_server
 from .test_e2e import IDLE, open_page, shared_sliders, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -108,6 +108,7 @@ def test_first_visit_shows_only_real_pages_then_the_title(browser, fresh_server,
                                                           path, title):
     name = path.split("?")[0] or "home"
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(RUN_TIMEOUT_MS)     # as conftest's `page`: 2 busy cores
     page = context.new_page()
     try:
         server = psutil.Process(fresh_server.process.pid)
