@@ -11,6 +11,13 @@ mode, a fresh server's first session); ``.streamlit/config.toml`` hides it
 (``client.showSidebarNavigation = false``) and this router turns the sidebar
 navigation back on for its own list, with the public ``st.set_option``, just
 before ``st.navigation``.
+
+A link to ``/?page=<url_path>&...`` opens that page (``open_linked_page``): ``deploy/``'s
+nginx sends page URLs there, so the frontend never probes ``/<page>/_stcore/*`` (404s).
+
+Nothing heavy runs before the page: the server's tuning and the libraries' freeze
+come after it, once per process, so a fresh server's first visitor sees the title
+before scikit-learn and the other libraries are loaded.
 """
 
 import streamlit as st
@@ -18,6 +25,7 @@ import streamlit as st
 from pages._ui.shell import (
     available_pages,
     freeze_libraries,
+    open_linked_page,
     running_page,
     shared_sidebar,
     tune_server_process,
@@ -27,14 +35,14 @@ st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
                    initial_sidebar_state="expanded",
                    menu_items={"About": "Liquid Lab: reservoir computing and liquid neural "
                                         "networks, interactive."})
-tune_server_process()
 shared_sidebar()
 if not st.get_option("client.showSidebarNavigation"):
     st.set_option("client.showSidebarNavigation", True)
-navigation = st.navigation([
-    st.Page(path, title=title, icon=icon, url_path=url_path, default=url_path is None)
-    for path, title, icon, url_path in available_pages()
-])
+pages = [st.Page(path, title=title, icon=icon, url_path=url_path, default=url_path is None)
+         for path, title, icon, url_path in available_pages()]
+navigation = st.navigation(pages)
+open_linked_page(pages)
 with running_page():
     navigation.run()
+tune_server_process()
 freeze_libraries()

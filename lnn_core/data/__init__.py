@@ -4,12 +4,14 @@
 file formats; :mod:`.generators` built-in systems; :mod:`.parsers` uploaded time series
 (one module per format); :mod:`.datasets` one import for the pages; :mod:`.digits` a
 drawing made MNIST-like; :mod:`.augment` shifted copies; :mod:`.standardiser` scaling.
+
+The ``__all__`` of :mod:`.datasets`, :mod:`.augment`, :mod:`.digits` and
+:mod:`.standardiser` is re-exported here, lazily (:mod:`lnn_core._lazy`).
 """
 
-from . import datasets, augment, digits, standardiser
-from .datasets import *  # noqa: F403  (each module's __all__ is its public face)
-from .augment import *  # noqa: F403  (each module's __all__ is its public face)
-from .digits import *  # noqa: F403  (each module's __all__ is its public face)
-from .standardiser import *  # noqa: F403  (each module's __all__ is its public face)
+from .. import _lazy
 
-__all__ = [*datasets.__all__, *augment.__all__, *digits.__all__, *standardiser.__all__]
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__, _lazy.public_names(__file__, ("datasets", "augment", "digits", "standardiser")),
+    ("archives", "augment", "datasets", "digits", "generators", "mnist", "mnist_files",
+     "parsers", "standardiser"))

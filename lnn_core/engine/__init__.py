@@ -4,15 +4,12 @@
 neuron type; :mod:`.states` the batched loop and pooling; :mod:`.readout` ridge and
 pseudo-inverse; :mod:`.estimators` the scikit-learn estimators; :mod:`.metrics`
 accuracy, NRMSE, memory capacity, echo-state check; :mod:`.model_io` models as ``.npz``.
+
+Each module's ``__all__`` is re-exported here, lazily (:mod:`lnn_core._lazy`): a module
+is imported when one of its names is first used (scikit-learn with the estimators only).
 """
 
-from . import cells, estimators, metrics, model_io, readout, reservoir, states
-from .cells import *  # noqa: F403  (each module's __all__ is its public face)
-from .estimators import *  # noqa: F403  (each module's __all__ is its public face)
-from .metrics import *  # noqa: F403  (each module's __all__ is its public face)
-from .model_io import *  # noqa: F403  (each module's __all__ is its public face)
-from .readout import *  # noqa: F403  (each module's __all__ is its public face)
-from .reservoir import *  # noqa: F403  (each module's __all__ is its public face)
-from .states import *  # noqa: F403  (each module's __all__ is its public face)
+from .. import _lazy
 
-__all__ = [*cells.__all__, *estimators.__all__, *metrics.__all__, *model_io.__all__, *readout.__all__, *reservoir.__all__, *states.__all__]
+_MODULES = ("cells", "estimators", "metrics", "model_io", "readout", "reservoir", "states")
+__getattr__, __dir__, __all__ = _lazy.attach(__name__, _lazy.public_names(__file__, _MODULES), _MODULES)

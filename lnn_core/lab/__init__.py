@@ -4,12 +4,11 @@
 the MNIST page's fits, curves and drawings; :mod:`.timeseries` the Time series page's
 forecasting and sequence classification; :mod:`.irregular` the Liquid page's
 irregular-sampling experiment.
+
+Each module's ``__all__`` is re-exported here, lazily (:mod:`lnn_core._lazy`).
 """
 
-from . import article, digit_experiments, irregular, timeseries
-from .article import *  # noqa: F403  (each module's __all__ is its public face)
-from .digit_experiments import *  # noqa: F403  (each module's __all__ is its public face)
-from .irregular import *  # noqa: F403  (each module's __all__ is its public face)
-from .timeseries import *  # noqa: F403  (each module's __all__ is its public face)
+from .. import _lazy
 
-__all__ = [*article.__all__, *digit_experiments.__all__, *irregular.__all__, *timeseries.__all__]
+_MODULES = ("article", "digit_experiments", "irregular", "timeseries")
+__getattr__, __dir__, __all__ = _lazy.attach(__name__, _lazy.public_names(__file__, _MODULES), _MODULES)

@@ -2,6 +2,7 @@
 
 import math
 from dataclasses import asdict, dataclass, fields
+from datetime import timedelta
 
 import lnn_core
 import streamlit as st
@@ -69,6 +70,8 @@ class _Spec:
 
 #: Ridge penalties the slider offers: 1 and 3 per decade, 1e-8 .. 1 (the tuned 0.03 is one).
 RIDGE_OPTIONS = tuple(float(f"{m}e{k}") for k in range(-8, 1) for m in (1, 3))[:-1]
+#: Label of each of ``lnn_core.CELLS``, in its order (literal: the first page of a fresh
+#: server imports this module, and ``lnn_core.CELLS`` would load NumPy and SciPy).
 CELL_LABELS = {"esn": "Echo-state (leaky tanh)", "ltc": "Liquid time-constant (LTC)",
                "cfc": "Closed-form continuous (CfC)"}
 _SPECS = {
@@ -95,7 +98,7 @@ _SPECS = {
     "seed": _Spec("Seed", "Seed of every random weight: the same seed gives the same "
                   "reservoir (seed).", 0, 9999, 1),
     "cell": _Spec("Neuron type", "Update rule of each neuron (cell).",
-                  options=tuple(lnn_core.CELLS)),
+                  options=tuple(CELL_LABELS)),
 }
 #: Parameter names, in the order the controls appear.
 PARAM_NAMES = tuple(f.name for f in fields(ReservoirParams))
@@ -278,7 +281,8 @@ def apply_preset(values, key_prefix=""):
         st.session_state[kept + key_prefix + name] = value
 
 
-@st.cache_resource(max_entries=8, ttl="1h", show_spinner="Building the reservoir…")
+# ttl as a timedelta: Streamlit reads a string such as "1h" with pandas, 1 CPU-s at import
+@st.cache_resource(max_entries=8, ttl=timedelta(hours=1), show_spinner="Building the reservoir…")
 def _build_reservoir(n_inputs, n_units, spectral_radius, density, input_scaling,
                      bias_scaling, leak_rate, seed, cell):
     return lnn_core.make_reservoir(n_units, n_inputs, spectral_radius=spectral_radius,

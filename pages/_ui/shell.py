@@ -1,11 +1,15 @@
 """What every page shares around it: the page table, routing, the shared sidebar, server tuning.
 
-Light at import: the engine (NumPy, scikit-learn) comes in when the router
-first calls :func:`tune_server_process` and :func:`shared_sidebar`, not when
-``app.py`` imports this module.
+Light for the first visitor: neither this module nor the router's first run before
+the page imports scikit-learn, pandas or the engine's figures, so a fresh server shows
+the page title before they are loaded (``lnn_core`` re-exports lazily).  After the
+first page, :func:`tune_server_process` and :func:`freeze_libraries` import every
+engine module, limit BLAS to one thread and freeze the libraries' objects.
 """
 
 import gc
+import importlib
+import pkgutil
 import runpy
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -62,9 +66,48 @@ def through_router():
         st.stop()
 
 
+def open_linked_page(pages):
+    """Switch to the page that ``?page=<url_path>`` names, with the link's other parameters.
+
+    ``deploy/``'s nginx sends a page's URL (``/reservoir?spectral_radius=1.3``) to
+    ``/?page=reservoir&spectral_radius=1.3``: the frontend, loaded from ``/``, then
+    finds the server at once instead of first probing ``/reservoir/_stcore/health``
+    and ``/reservoir/_stcore/host-config`` (two 404s in the console, Streamlit issue
+    #7074).  ``app.py`` calls this right after ``st.navigation``; the browser's address
+    bar shows the page's own URL again.  An unknown page name is dropped (Home).
+
+    Parameters
+    ----------
+    pages : list of st.Page
+        The pages given to ``st.navigation``.
+    """
+    wanted = st.query_params.get("page")
+    if wanted is None:
+        return
+    rest = {key: value for key, value in st.query_params.to_dict().items() if key != "page"}
+    for page in pages:
+        if page.url_path == wanted:
+            st.switch_page(page, query_params=rest)
+    del st.query_params["page"]
+
+
 def available_pages():
     """Rows of :data:`PAGES` whose file exists (pages still being written are skipped)."""
     return [row for row in PAGES if (_ROOT / row[0]).exists()]
+
+
+def import_engine():
+    """Import every module of ``lnn_core``, and with them every library the pages use.
+
+    NumPy, SciPy, scikit-learn, pandas, Plotly: ``lnn_core`` itself loads them lazily,
+    module by module, the first time a page uses them.  ``lnn_core.sweep.__main__``
+    (the command line) is left out.
+    """
+    import lnn_core
+
+    for module in pkgutil.walk_packages(lnn_core.__path__, "lnn_core."):
+        if not module.name.endswith(".__main__"):
+            importlib.import_module(module.name)
 
 
 @st.cache_resource
@@ -78,9 +121,15 @@ def tune_server_process():
     state collection already runs one BLAS thread per worker.  Sessions run
     in threads of their own, so without :func:`lnn_core.guard.tune_allocator`
     the server's memory would keep what finished runs freed.
+
+    ``app.py`` calls it after the first page has run, so that page's title is
+    not delayed by scikit-learn's import (which ``lnn_core.guard`` needs); the
+    engine is imported first because ``threadpool_limits`` only reaches the BLAS
+    libraries already loaded (NumPy's and SciPy's are two).
     """
     from threadpoolctl import threadpool_limits
 
+    import_engine()
     from lnn_core.guard import tune_allocator
 
     threadpool_limits(1, user_api="blas")
@@ -97,12 +146,12 @@ def freeze_libraries():
     move, a third of the server's busy time on Reservoir (py-spy, 10 simulated
     students).  Frozen, they are no longer walked; the cycles each run creates are
     still collected.  Called after the first page, so its title is not delayed.
+    Every module of the engine is imported by name (:func:`import_engine`):
+    ``import lnn_core.figures`` alone would load none of its builders.
     """
-    import lnn_core.figures  # noqa: F401  (every page's libraries, loaded before the freeze)
-    import lnn_core.lab  # noqa: F401
-    import lnn_core.sweep  # noqa: F401
-    import pandas  # noqa: F401
+    import pandas  # noqa: F401  (the tables of Runs and Sweep)
 
+    import_engine()
     gc.collect()
     gc.freeze()
 

@@ -1,7 +1,8 @@
 """A larger class: ``deploy/serve.py`` runs 2 replicas of the app behind nginx.
 
 One ``python deploy/serve.py --replicas 2`` (proxy on 127.0.0.1:8650, replicas on
-8651 and 8652) serves the whole module, and the last test stops it.  What a
+8651 and 8652; ``LNN_LAB_PROXY_PORT`` moves all three) serves the whole module, and the
+last test stops it.  What a
 classroom relies on:
 
 * new visitors are spread over both replicas, and nginx's ``lab_replica`` cookie
@@ -15,6 +16,10 @@ classroom relies on:
   file, gzipped, with a year-long cache and no replica header);
 * Debian's Chromium opens the app through the proxy: the home page draws, its
   websocket goes through nginx and every ``/static/`` file it loads is nginx's;
+* every page opened by its URL (a shared link) shows that page, keeps the link's
+  parameters and logs no console error: nginx sends ``/<page>?...`` to
+  ``/?page=<page>&...`` and the router switches to the page, so the frontend never
+  probes ``/<page>/_stcore/health`` (the two 404s of a plain ``streamlit run``);
 * when a replica dies its visitors get the other one instead of an error;
 * stopping ``serve.py`` (SIGTERM, as Ctrl-C) leaves no process, port or folder.
 
@@ -41,14 +46,17 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
+from pages._ui.shell import PAGES
 from tests.browser.conftest import RUN_TIMEOUT_MS
+from tests.browser.test_e2e import IDLE, shared_sliders
 
 pytestmark = pytest.mark.proxy
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = "/usr/sbin/nginx"
-PROXY_PORT = 8650
-REPLICA_PORTS = (8651, 8652)
+#: nginx's port (``LNN_LAB_PROXY_PORT`` if set, 8650 otherwise); the replicas take the next two.
+PROXY_PORT = int(os.environ.get("LNN_LAB_PROXY_PORT", "8650"))
+REPLICA_PORTS = (PROXY_PORT + 1, PROXY_PORT + 2)
 REPLICAS = ("r0", "r1")
 #: Seconds serve.py may take until both replicas and nginx answer (2 shared cores).
 STARTUP_TIMEOUT = 180
@@ -241,6 +249,44 @@ def test_a_browser_gets_the_app_through_the_proxy(deployment, browser):
     assert sockets == [deployment.url.replace("http://", "ws://") + "/_stcore/stream"]
     assert len(static) >= 10 and set(static) == {"nginx"}
     assert cookies["lab_replica"]["value"] in REPLICAS and cookies["lab_replica"]["httpOnly"]
+
+
+def test_a_page_url_is_sent_to_the_root_with_its_query(deployment):
+    answer = requests.get(deployment.url + "/reservoir?spectral_radius=1.3&seed=7",
+                          allow_redirects=False, timeout=30)
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/?page=reservoir&spectral_radius=1.3&seed=7"
+    assert requests.get(deployment.url + "/dynamics", allow_redirects=False,
+                        timeout=30).headers["Location"] == "/?page=dynamics"
+    for path in ("/", "/favicon.png", "/_stcore/health"):
+        assert requests.get(deployment.url + path, allow_redirects=False, timeout=30).status_code == 200
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("row", PAGES[1:], ids=[url for *_, url in PAGES[1:]])
+def test_a_page_opened_by_its_url_logs_no_console_error(deployment, browser, row):
+    _, title, _, url_path = row
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    errors, requested = [], []
+    try:
+        page = context.new_page()
+        page.set_default_timeout(RUN_TIMEOUT_MS)
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(f"{deployment.url}/{url_path}?spectral_radius=1.3")
+        page.get_by_role("heading", name=title).first.wait_for()
+        page.wait_for_selector(IDLE, state="attached")
+        page.wait_for_timeout(1000)                 # late errors (charts drawn after the run)
+        address = page.url
+        sliders = shared_sliders(page) if url_path in ("reservoir", "dynamics") else {}
+    finally:
+        context.close()
+    assert errors == [], f"/{url_path}: console errors {errors}"
+    assert [url for url in requested if f"/{url_path}/_stcore/" in url] == []
+    assert address.startswith(f"{deployment.url}/{url_path}")    # the page's own URL again
+    if sliders:
+        assert sliders["Spectral radius"] == "1.3"
 
 
 def test_a_dead_replicas_visitors_get_the_other_one(deployment):
