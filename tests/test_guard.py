@@ -7,8 +7,12 @@ import numpy as np
 import pytest
 
 import lnn_core
-from lnn_core import EchoStateClassifier, EchoStateRegressor, RidgeAccumulator
-from lnn_core import make_reservoir
+from lnn_core import (
+    EchoStateClassifier,
+    EchoStateRegressor,
+    RidgeAccumulator,
+    make_reservoir,
+)
 from lnn_core.engine import reservoir as reservoir_module
 from lnn_core.engine.reservoir import unscaled_recurrent
 from lnn_core.guard import (
