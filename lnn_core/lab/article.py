@@ -38,7 +38,7 @@ import numpy as np
 from .._validation import check_int, check_number, check_seed
 from ..engine.metrics import accuracy
 from ..engine.readout import RidgeAccumulator, dual_ridge, pinv_readout
-from ..engine.reservoir import Reservoir, make_reservoir, unscaled_recurrent
+from ..engine.reservoir import Reservoir, fresh_seed, make_reservoir, unscaled_recurrent
 from ..engine.states import collect_features
 
 __all__ = ["ARTICLE_ACCURACY", "TUNED", "FAST_97", "FAST_97_SHIFT", "article_reservoir",
@@ -82,7 +82,8 @@ def article_reservoir(n_inputs, n_units=1000, spectral_radius=0.9, leak_rate=0.1
     spectral_radius : float
         The recurrent matrix (dense, standard normal) is rescaled to it.
     leak_rate : float in (0, 1]
-    seed : int
+    seed : int or None
+        ``None``: a fresh seed (:func:`~lnn_core.engine.reservoir.fresh_seed`).
 
     Returns
     -------
@@ -93,7 +94,7 @@ def article_reservoir(n_inputs, n_units=1000, spectral_radius=0.9, leak_rate=0.1
     n_inputs = check_int("n_inputs", n_inputs, low=1)
     spectral_radius = check_number("spectral_radius", spectral_radius, low=0)
     leak_rate = check_number("leak_rate", leak_rate, low=0, high=1, low_open=True)
-    seed = check_seed("seed", seed)
+    seed = fresh_seed(check_seed("seed", seed))
     draw = unscaled_recurrent(n_units, 1.0, seed)
     scale = spectral_radius / draw.radius if draw.radius else 0.0
     rng = np.random.default_rng([seed, 784])
@@ -167,7 +168,8 @@ def article_baseline(X_train, y_train, X_test, y_test, *, n_units=1000, epochs=1
     epochs : int, default 10
         The article's loop: each epoch runs the stream on, then recomputes
         ``pinv(states) @ Y``.
-    seed : int
+    seed : int or None
+        ``None``: a fresh seed (:func:`~lnn_core.engine.reservoir.fresh_seed`).
     progress : callable, optional
         ``progress(done, total)`` in epochs (+1 for the test pass).
 
@@ -366,7 +368,8 @@ def fix_ladder(X_train, y_train, X_test, y_test, *, n_units=1000, seed=0, epochs
     X_test, y_test : likewise
     n_units : int
         Reservoir size of every rung.
-    seed : int
+    seed : int or None
+        One seed for every rung's reservoir; ``None``: one fresh seed.
     epochs : int
         Epochs of the article's loop in rung 0 (more change nothing).
     tuned : dict, optional
@@ -380,6 +383,7 @@ def fix_ladder(X_train, y_train, X_test, y_test, *, n_units=1000, seed=0, epochs
     """
     X_train = np.asarray(X_train, np.float32).reshape(len(X_train), 784)
     X_test = np.asarray(X_test, np.float32).reshape(len(X_test), 784)
+    seed = fresh_seed(check_seed("seed", seed))        # one reservoir draw for every rung
     rungs = ladder_settings(tuned)
     steps = []
     for name, explanation, change, settings in rungs:
