@@ -430,7 +430,7 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         out = [self._readout(x) for x in states]
         return out if isinstance(U, (list, tuple)) and not _is_table(U) else out[0]
 
-    def score(self, U, Y, sample_weight=None, dt=None):
+    def score(self, X, y, sample_weight=None, dt=None):
         """R² of the predictions after the washout of each series.
 
         The first ``washout`` steps of every series are dropped from the
@@ -440,10 +440,11 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
 
         Parameters
         ----------
-        U : ndarray of shape (n_steps, n_inputs), or list of such arrays
-        Y : ndarray of shape (n_steps,) or (n_steps, n_outputs), or a list
-            aligned with ``U``
-        sample_weight : ndarray of shape (n_steps,), or a list aligned with ``U``, optional
+        X : ndarray of shape (n_steps, n_inputs), or list of such arrays
+            The input series (``U`` of :meth:`fit`; named as scikit-learn calls it).
+        y : ndarray of shape (n_steps,) or (n_steps, n_outputs), or a list
+            aligned with ``X``
+        sample_weight : ndarray of shape (n_steps,), or a list aligned with ``X``, optional
         dt : as in :meth:`fit`, optional
 
         Returns
@@ -453,22 +454,22 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         Raises
         ------
         ValueError
-            A series not longer than ``washout``, or ``Y`` not aligned with ``U``.
+            A series not longer than ``washout``, or ``y`` not aligned with ``X``.
         """
         check_is_fitted(self)
         washout = check_int("washout", self.washout, low=0)
-        several = isinstance(U, (list, tuple)) and not _is_table(U)
-        predicted = self.predict(U, dt=dt)
-        predicted, targets = (predicted, list(Y)) if several else ([predicted], [Y])
+        several = isinstance(X, (list, tuple)) and not _is_table(X)
+        predicted = self.predict(X, dt=dt)
+        predicted, targets = (predicted, list(y)) if several else ([predicted], [y])
         weights = None if sample_weight is None else \
             (list(sample_weight) if several else [sample_weight])
         if len(targets) != len(predicted):
-            raise ValueError(f"U has {len(predicted)} series but Y has {len(targets)}")
+            raise ValueError(f"X has {len(predicted)} series but y has {len(targets)}")
         kept_true, kept_pred, kept_weights = [], [], []
         for i, (p, t) in enumerate(zip(predicted, targets)):
             t = np.asarray(t, dtype=np.float64)
             if len(t) != len(p):
-                raise ValueError(f"series {i}: U has {len(p)} steps but Y has {len(t)}")
+                raise ValueError(f"series {i}: X has {len(p)} steps but y has {len(t)}")
             if len(t) <= washout:
                 raise ValueError(f"series {i} has {len(t)} steps, not more than washout={washout}; "
                                  "there is no step left to score")
