@@ -126,12 +126,15 @@ RADIUS_GRID = [(n, density, seed) for n in (150, 400, 1000) for density in (0.01
 
 @pytest.mark.parametrize(("n_units", "density", "seed"), RADIUS_GRID)
 def test_iterative_radius_equals_the_dense_one_to_1e_10(n_units, density, seed):
-    """Certified when it answers; either way the radius used is the dense one to 1e-10."""
-    weights, rng = _draw(n_units, density, seed)
+    """Certified when it answers; either way the radius used is the dense one to 1e-10.
+
+    One certified run per draw, the one :func:`unscaled_recurrent` makes (a second
+    run from another start, called directly, doubled the cost: 20.6 s of ARPACK at
+    1,000 dense units under load, against 11.0 s for the dense solve).
+    """
+    weights, _ = _draw(n_units, density, seed)
     exact = dense_radius(weights)
-    iterative = reservoir._iterative_radius(weights, rng.spawn(1)[0])
-    if iterative is not None:
-        assert iterative == pytest.approx(exact, rel=reservoir.RADIUS_RTOL, abs=0)
+    unscaled_recurrent.cache_clear()
     assert unscaled_recurrent(n_units, density, seed).radius == \
         pytest.approx(exact, rel=reservoir.RADIUS_RTOL, abs=1e-12)
 
