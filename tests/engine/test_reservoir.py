@@ -63,7 +63,7 @@ def test_input_and_bias_ranges():
     assert res.W.dtype == res.W_in.dtype == res.bias.dtype == np.float32
 
 
-@pytest.mark.parametrize("kwargs", [dict(n_units=1, density=0.0), dict(n_units=40, density=0.0)])
+@pytest.mark.parametrize("kwargs", [{"n_units": 1, "density": 0.0}, {"n_units": 40, "density": 0.0}])
 def test_degenerate_draw_gives_zero_radius_with_warning(kwargs):
     with pytest.warns(RuntimeWarning, match="spectral radius 0"):
         res = make_reservoir(n_inputs=1, spectral_radius=0.9, seed=0, **kwargs)
@@ -110,7 +110,7 @@ def _draw(n_units, density, seed):
     """The unscaled matrix of ``unscaled_recurrent``, and the generator left after drawing it."""
     rng = reservoir._child_rngs(seed)[reservoir._SLOT_W]
     weights = np.zeros(n_units * n_units)
-    n_nonzero = int(round(density * n_units * n_units))
+    n_nonzero = round(density * n_units * n_units)
     where = rng.choice(n_units * n_units, size=n_nonzero, replace=False)   # as drawn there
     weights[where] = rng.standard_normal(n_nonzero)
     return weights.reshape(n_units, n_units), rng
