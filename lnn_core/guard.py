@@ -4,8 +4,13 @@ A reservoir run's memory is dominated by a few arrays whose sizes follow from
 the settings alone, so it can be estimated before anything is allocated.
 Alive throughout a run:
 
-* the **reservoir**: ``W`` and its contiguous transposed copy (float32), the
-  cached unscaled draw (float64) and its eigen-decomposition workspace;
+* the **reservoir**: ``W`` and its contiguous transposed copy (float32) and
+  the eigen-decomposition workspace (float64);
+* the **draw**: the unscaled float64 recurrent matrix, which the reservoir
+  cache keeps after the run (:func:`lnn_core.engine.reservoir.draw_bytes`;
+  over all runs the cache keeps at most
+  :data:`~lnn_core.engine.reservoir.DRAW_CACHE_BYTES`, 256 MiB, dropping the
+  least recently used draws);
 * the **inputs**, as the float32 array the engine runs on.
 
 On top of them, the larger of two phases:
@@ -46,7 +51,7 @@ import os
 
 from ._validation import check_choice, check_int, check_number
 from .engine.estimators import _BLOCK  # samples per streamed feature block
-from .engine.reservoir import CELLS
+from .engine.reservoir import CELLS, draw_bytes
 from .engine.states import POOLINGS, default_chunk_size, default_n_jobs, n_features
 
 __all__ = ["DEFAULT_BUDGET", "BUDGET_ENV", "ResourceError", "memory_breakdown",
@@ -104,7 +109,8 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
     Returns
     -------
     dict of str to int
-        ``"reservoir"`` and ``"inputs"`` (alive throughout), and the peak of
+        ``"reservoir"``, ``"draw"`` (what a new draw adds to the reservoir
+        cache) and ``"inputs"`` (alive throughout), and the peak of
         each phase on top of them: ``"fit"`` (collecting states block by
         block, then solving the readout) and ``"predict"`` (the features of
         every sample, then their stacked copy).
@@ -129,6 +135,7 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
     heads = 3 if cell == "cfc" else 1
     width = heads * n_units                             # columns of the kernel and the drive
     parts = {"reservoir": _reservoir_bytes(n_units, n_inputs, heads),
+             "draw": draw_bytes(n_units),
              "inputs": _F32 * n_samples * n_steps * n_inputs}
     if task == "forecast":
         parts.update(_forecast_bytes(n_samples, n_steps, n_inputs, n_units, width, n_outputs))
@@ -163,9 +170,9 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
 
 
 def _reservoir_bytes(n_units, n_inputs, heads):
-    """W (float32) and its transposed copy, the float64 draw and eigen workspace, CfC heads."""
+    """W (float32) and its transposed copy, the eigen workspace, CfC heads (not the draw)."""
     square = n_units * n_units
-    recurrent = _F32 * square * (1 + heads) + 2 * _F64 * square
+    recurrent = _F32 * square * (1 + heads) + _F64 * square
     if heads > 1:                                   # W_f, W_h (float32) and their float64 draw
         recurrent += (_F32 + _F64) * (heads - 1) * square
     return recurrent + 2 * _F32 * heads * n_units * (n_inputs + 1)
@@ -187,7 +194,7 @@ def estimate_memory(n_samples, n_steps, n_inputs, n_units, pooling="mean+last", 
                     bidirectional=False, task="classify", **options):
     """Peak memory of fitting (and predicting with) a reservoir model, in bytes.
 
-    ``reservoir + inputs + max(fit, predict)`` of :func:`memory_breakdown`,
+    ``reservoir + draw + inputs + max(fit, predict)`` of :func:`memory_breakdown`,
     which documents the parameters; ``options`` are its keyword-only ones
     (``cell``, ``n_outputs``, ``n_jobs``).
 
@@ -204,7 +211,8 @@ def estimate_memory(n_samples, n_steps, n_inputs, n_units, pooling="mean+last", 
     """
     parts = memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling, n_points,
                              bidirectional, task, **options)
-    return parts["reservoir"] + parts["inputs"] + max(parts["fit"], parts["predict"])
+    return parts["reservoir"] + parts["draw"] + parts["inputs"] + max(parts["fit"],
+                                                                      parts["predict"])
 
 
 def format_bytes(n_bytes):

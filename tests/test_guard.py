@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 import lnn_core
-from lnn_core import EchoStateClassifier, EchoStateRegressor, RidgeAccumulator
+from lnn_core import (
+    EchoStateClassifier,
+    EchoStateRegressor,
+    RidgeAccumulator,
+    make_reservoir,
+)
+from lnn_core.engine import reservoir as reservoir_module
 from lnn_core.engine.reservoir import unscaled_recurrent
 from lnn_core.guard import (
     BUDGET_ENV,
@@ -40,7 +46,7 @@ def test_features_and_normal_equations_have_their_textbook_sizes():
     assert parts["predict"] >= 4 * 60_000 * n_features
     assert parts["fit"] >= 4 * 8 * n_features**2          # Gram, centred, regularised, solver copy
     assert estimate_memory(60_000, 28, 28, 1000, "points", n_points=28, n_jobs=2) == \
-        parts["reservoir"] + parts["inputs"] + max(parts["fit"], parts["predict"])
+        parts["reservoir"] + parts["draw"] + parts["inputs"] + max(parts["fit"], parts["predict"])
 
 
 def test_more_features_than_samples_counts_the_dual_kernel():
@@ -215,3 +221,39 @@ def test_a_long_forecasting_series_is_read_out_in_blocks_without_copying_it_whol
     # ridge 1e-6 leaves the weights ill-determined (they differ by ~0.1 %); the outputs agree
     blocked, at_once = x @ model.coef_ + model.intercept_, x @ coef + intercept
     assert np.max(np.abs(blocked - at_once)) < 1e-5 * np.std(at_once)
+
+
+def test_the_draw_a_run_adds_to_the_reservoir_cache_is_counted():
+    """The cache's bytes are the guard's ``draw`` part, and stay within the cache's bound."""
+    unscaled_recurrent.cache_clear()
+    EchoStateClassifier(n_units=120).fit(np.zeros((20, 4, 2)), np.arange(20) % 2)
+    parts = memory_breakdown(20, 4, 2, 120)
+    assert unscaled_recurrent.cache_info().nbytes == parts["draw"] == 8 * 120 * 120
+    for seed in range(1, 4):
+        make_reservoir(120, 1, seed=seed)
+    info = unscaled_recurrent.cache_info()
+    assert info.n_draws == 4 and info.nbytes == 4 * parts["draw"] <= info.max_bytes
+
+
+def test_the_reservoir_cache_keeps_at_most_its_byte_bound(monkeypatch):
+    """Was: 16 draws whatever their size (2 GB at 4,000 units), outside the guard.
+
+    Measured by tracemalloc: what stays allocated after six 300-unit draws
+    (720,000 bytes each) with a bound of three draws.
+    """
+    one = 8 * 300 * 300
+    monkeypatch.setattr(reservoir_module, "DRAW_CACHE_BYTES", 3 * one, raising=False)
+    unscaled_recurrent.cache_clear()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for seed in range(6):
+            make_reservoir(300, 1, seed=seed)
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert kept < 3.5 * one
+    assert make_reservoir(300, 1, seed=5).W.shape == (300, 300)      # the latest draws are kept
+    assert unscaled_recurrent.cache_info().hits == 1
+    unscaled_recurrent.cache_clear()

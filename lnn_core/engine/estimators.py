@@ -4,13 +4,15 @@
 pooled states; ``EchoStateRegressor`` maps a time series, step by step, to
 aligned targets and can run closed-loop to generate a series on its own.
 Both follow scikit-learn's conventions, so they work in ``Pipeline``,
-``GridSearchCV`` and ``cross_val_score``.
+``GridSearchCV`` and ``cross_val_score`` (a series with ``TimeSeriesSplit``:
+see :class:`EchoStateRegressor`).
 """
 
 import time
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.metrics import r2_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
@@ -308,6 +310,12 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
     readout maps ``x[t]`` to ``y[t]``.  With ``y[t] = u[t+1]`` it forecasts
     one step ahead, and :meth:`generate` then runs it closed-loop.
 
+    The first ``washout`` steps of every series are a transient: the state
+    still remembers its zero start there.  ``fit`` leaves them out of the
+    readout's training, :meth:`score` leaves them out of the R², and
+    :meth:`predict` returns every step, the transient included (slice
+    ``[washout:]`` to drop it).
+
     Parameters
     ----------
     n_units, spectral_radius, density, input_scaling, bias_scaling, leak_rate,
@@ -316,8 +324,8 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
     ridge : float, default 1e-6
         L2 penalty of the readout (>= 0).
     washout : int, default 0
-        Initial steps of each series left out of training (the state still
-        remembers its zero start there).
+        Initial steps of each series that are a transient (>= 0): left out of
+        training and of :meth:`score`.
 
     Attributes
     ----------
@@ -328,6 +336,16 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         Input channels.
     fit_time_ : float
 
+    Notes
+    -----
+    Cross-validate a series with ``TimeSeriesSplit``: every fold trains on a
+    past stretch and scores on the stretch that follows it, read from a zero
+    state, so the first ``washout`` steps of each test fold are left out too.
+    ``KFold(shuffle=True)`` would scatter the steps of one series into every
+    fold: the reservoir would read a different, broken series.  Keep the
+    default scoring (this estimator's :meth:`score`): a ``scoring=`` string
+    calls :meth:`predict` and counts the transient.
+
     Examples
     --------
     >>> t = np.arange(600)
@@ -335,6 +353,14 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
     >>> reg = EchoStateRegressor(n_units=100, washout=50).fit(u[:-1], u[1:, 0])
     >>> bool(reg.score(u[:-1], u[1:, 0]) > 0.99)
     True
+
+    Cross-validation over time, five folds each scored after its washout:
+
+    >>> from sklearn.model_selection import TimeSeriesSplit, cross_val_score
+    >>> scores = cross_val_score(EchoStateRegressor(n_units=100, washout=50),
+    ...                          u[:-1], u[1:, 0], cv=TimeSeriesSplit(n_splits=5))
+    >>> scores.shape, bool(scores.min() > 0.99)
+    ((5,), True)
     """
 
     def __init__(self, n_units=500, spectral_radius=0.9, density=0.1, input_scaling=0.5,
@@ -416,6 +442,10 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
     def predict(self, U, dt=None):
         """Outputs for every step, each series read from a zero state.
 
+        The first ``washout`` outputs of each series are read from transient
+        states the readout was not trained on; they are returned (so that
+        outputs stay aligned with ``U``) but :meth:`score` leaves them out.
+
         Parameters
         ----------
         U : ndarray of shape (n_steps, n_inputs), or list of such arrays
@@ -432,6 +462,57 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
                                   dt=_series_elapsed(dt, several))
         out = [self._readout(x) for x in states]
         return out if isinstance(U, (list, tuple)) and not _is_table(U) else out[0]
+
+    def score(self, X, y, sample_weight=None, dt=None):
+        """R² of the predictions after the washout of each series.
+
+        The first ``washout`` steps of every series are dropped from the
+        outputs, the targets and ``sample_weight``; the remaining steps of all
+        series are scored together by :func:`sklearn.metrics.r2_score`
+        (outputs averaged uniformly).
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_steps, n_inputs), or list of such arrays
+            The input series (``U`` of :meth:`fit`; named as scikit-learn calls it).
+        y : ndarray of shape (n_steps,) or (n_steps, n_outputs), or a list
+            aligned with ``X``
+        sample_weight : ndarray of shape (n_steps,), or a list aligned with ``X``, optional
+        dt : as in :meth:`fit`, optional
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        ValueError
+            A series not longer than ``washout``, or ``y`` not aligned with ``X``.
+        """
+        check_is_fitted(self)
+        washout = check_int("washout", self.washout, low=0)
+        several = isinstance(X, (list, tuple)) and not _is_table(X)
+        predicted = self.predict(X, dt=dt)
+        predicted, targets = (predicted, list(y)) if several else ([predicted], [y])
+        weights = None if sample_weight is None else \
+            (list(sample_weight) if several else [sample_weight])
+        if len(targets) != len(predicted):
+            raise ValueError(f"X has {len(predicted)} series but y has {len(targets)}")
+        kept_true, kept_pred, kept_weights = [], [], []
+        for i, (p, t) in enumerate(zip(predicted, targets)):
+            t = np.asarray(t, dtype=np.float64)
+            if len(t) != len(p):
+                raise ValueError(f"series {i}: X has {len(p)} steps but y has {len(t)}")
+            if len(t) <= washout:
+                raise ValueError(f"series {i} has {len(t)} steps, not more than washout={washout}; "
+                                 "there is no step left to score")
+            kept_true.append(t.reshape(len(t), -1)[washout:])
+            kept_pred.append(p.reshape(len(p), -1)[washout:])
+            if weights is not None:
+                kept_weights.append(np.asarray(weights[i], dtype=np.float64)[washout:])
+        return float(r2_score(np.concatenate(kept_true), np.concatenate(kept_pred),
+                              sample_weight=None if weights is None else
+                              np.concatenate(kept_weights)))
 
     def _readout(self, states):
         y = states @ self.coef_ + self.intercept_

@@ -8,14 +8,20 @@ absolute eigenvalue of the unscaled draw ``W0``.
 
 The unscaled draw and its radius depend on ``(n_units, density, seed)`` only,
 so they are computed once and reused: moving the spectral-radius slider costs
-one multiplication.  The radius comes from a few eigenvalues found iteratively
+one multiplication.  The cache holds at most :data:`DRAW_CACHE_BYTES` of draws
+(least recently used dropped first; :func:`draw_bytes` each), so the memory it
+keeps across runs is known and bounded (:mod:`lnn_core.guard` counts each new
+draw).  ``seed=None`` draws a fresh seed from the operating system's entropy
+every time, so unseeded reservoirs differ; the reservoir keeps that seed.  The radius comes from a few eigenvalues found iteratively
 and certified (:func:`certified_radius`); the full spectrum, a dense solve, is
 computed only when asked for (:attr:`Reservoir.eigenvalues`, for the pages that
 draw it) and cached too.
 """
 
 import functools
+import threading
 import warnings
+from collections import OrderedDict, namedtuple
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,8 +30,18 @@ import scipy.sparse.linalg
 
 from .._validation import check_choice, check_int, check_number, check_seed
 
-__all__ = ["Reservoir", "make_reservoir", "unscaled_recurrent", "unscaled_spectrum",
-           "certified_radius", "CELLS", "RADIUS_RTOL"]
+__all__ = [
+    "CELLS",
+    "DRAW_CACHE_BYTES",
+    "RADIUS_RTOL",
+    "Reservoir",
+    "certified_radius",
+    "draw_bytes",
+    "fresh_seed",
+    "make_reservoir",
+    "unscaled_recurrent",
+    "unscaled_spectrum",
+]
 
 #: Neuron types understood by :func:`make_reservoir`.
 CELLS = ("esn", "ltc", "cfc")
@@ -37,6 +53,10 @@ MAX_UNITS = 20000
 #: Largest spectral radius / input / bias scale: far past any useful value, and
 #: it keeps every float32 weight finite.
 MAX_SCALE = 1e6
+
+#: Most bytes of unscaled draws kept by :func:`unscaled_recurrent`'s cache (256 MiB:
+#: e.g. 33 draws of 1,000 units, 2 of 4,000); a larger draw is used and not kept.
+DRAW_CACHE_BYTES = 256 * 2**20
 
 # Child-generator slots: each matrix gets its own stream, so that W depends on
 # (n_units, density, seed) only, whatever the number of inputs or the cell.
@@ -69,9 +89,70 @@ class RecurrentDraw:
     radius: float
 
 
-@functools.lru_cache(maxsize=16)
+def draw_bytes(n_units):
+    """Bytes one unscaled draw keeps in the cache: its float64 ``n_units x n_units`` weights."""
+    return 8 * n_units * n_units
+
+
+CacheInfo = namedtuple("CacheInfo", "hits misses n_draws nbytes max_bytes")
+
+
+class _DrawCache:
+    """Least-recently-used cache of :class:`RecurrentDraw`, bounded by bytes, thread-safe.
+
+    Keeps at most :data:`DRAW_CACHE_BYTES` (read at every insertion) of
+    draws; a draw larger than that is returned and not kept.  Two threads
+    missing the same key at once both draw it (the same matrix) and one is kept.
+    """
+
+    def __init__(self, draw):
+        self._draw = draw
+        self._entries = OrderedDict()           # key -> RecurrentDraw, oldest first
+        self._lock = threading.Lock()
+        self._hits = self._misses = self._nbytes = 0
+        functools.update_wrapper(self, draw)
+
+    def __call__(self, n_units, density, seed):
+        key = (n_units, density, seed)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                self._hits += 1
+                return found
+            self._misses += 1
+        value = self._draw(n_units, density, seed)
+        size = value.weights.nbytes
+        with self._lock:
+            limit = DRAW_CACHE_BYTES
+            if size <= limit and key not in self._entries:
+                while self._entries and self._nbytes + size > limit:
+                    _, dropped = self._entries.popitem(last=False)
+                    self._nbytes -= dropped.weights.nbytes
+                self._entries[key] = value
+                self._nbytes += size
+        return value
+
+    def cache_info(self):
+        """Hits, misses, draws kept, their bytes and the byte bound."""
+        with self._lock:
+            return CacheInfo(self._hits, self._misses, len(self._entries), self._nbytes,
+                             DRAW_CACHE_BYTES)
+
+    def cache_clear(self):
+        """Drop every kept draw and reset the counts."""
+        with self._lock:
+            self._entries.clear()
+            self._hits = self._misses = self._nbytes = 0
+
+
+@_DrawCache
 def unscaled_recurrent(n_units, density, seed):
     """Draw the unscaled recurrent matrix and its spectral radius, cached.
+
+    The cache keeps the most recently used draws up to :data:`DRAW_CACHE_BYTES`
+    (``unscaled_recurrent.cache_info()`` gives its bytes, ``cache_clear()``
+    empties it).
 
     Parameters
     ----------
@@ -79,15 +160,17 @@ def unscaled_recurrent(n_units, density, seed):
         Number of neurons, >= 1.
     density : float
         Fraction of nonzero weights, in [0, 1].
-    seed : int or None
+    seed : int
         Seed of the whole reservoir; the recurrent matrix uses its first child.
+        (``None`` would key every unseeded draw alike: :func:`make_reservoir`
+        turns it into a :func:`fresh_seed` first.)
 
     Returns
     -------
     RecurrentDraw
     """
     rng = _child_rngs(seed)[_SLOT_W]
-    n_nonzero = int(round(density * n_units * n_units))
+    n_nonzero = round(density * n_units * n_units)
     weights = np.zeros(n_units * n_units)
     if n_nonzero:
         where = rng.choice(n_units * n_units, size=n_nonzero, replace=False)
@@ -195,6 +278,23 @@ def _iterative_radius(weights, rng):
     return radius if kappa * residual <= budget else None
 
 
+def fresh_seed(seed):
+    """``seed`` itself, or for ``None`` a new seed from the operating system's entropy.
+
+    Parameters
+    ----------
+    seed : int >= 0 or None
+
+    Returns
+    -------
+    int
+        Below ``2**63``, so it shows and stores as a plain integer.
+    """
+    if seed is not None:
+        return seed
+    return int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
 def _child_rngs(seed):
     """Independent generators for W, W_in, bias and cell parameters."""
     return np.random.default_rng(seed).spawn(4)
@@ -222,6 +322,10 @@ class Reservoir:
         Largest absolute eigenvalue of ``W`` (0 for a degenerate draw).
     scale : float
         Factor applied to the unscaled draw (``spectral_radius / rho(W0)``).
+    seed : int or None
+        The seed every matrix was drawn from (a fresh one when
+        :func:`make_reservoir` was given ``None``); ``None`` for weights that
+        come from elsewhere (a model file of an unseeded model).
     """
 
     W: np.ndarray
@@ -246,8 +350,11 @@ class Reservoir:
         """Eigenvalues of ``W``, complex array of shape (n_units,).
 
         A dense solve on first access for each draw (cached by
-        :func:`unscaled_spectrum`), then the cached spectrum times ``scale``.
+        :func:`unscaled_spectrum`), then the cached spectrum times ``scale``;
+        without a seed, a dense solve of ``W`` itself.
         """
+        if self.seed is None:
+            return np.linalg.eigvals(self.W.astype(np.float64))
         return unscaled_spectrum(self.n_units, self.density, self.seed) * self.scale
 
 
@@ -279,7 +386,9 @@ def make_reservoir(n_units=500, n_inputs=1, *, spectral_radius=0.9, density=0.1,
         and CfC: fraction of each sample's elapsed time they integrate over
         (see :mod:`lnn_core.engine.cells`).
     seed : int >= 0 or None
-        Seed of every random draw (0 is a seed like any other).
+        Seed of every random draw (0 is a seed like any other); ``None``: a
+        fresh seed from the operating system every call (:func:`fresh_seed`),
+        kept as the reservoir's ``seed``.
     cell : {"esn", "ltc", "cfc"}
         Neuron type; see :mod:`lnn_core.engine.cells` for the options of each.
     **cell_options
@@ -310,7 +419,7 @@ def make_reservoir(n_units=500, n_inputs=1, *, spectral_radius=0.9, density=0.1,
     input_scaling = check_number("input_scaling", input_scaling, low=0, high=MAX_SCALE)
     bias_scaling = check_number("bias_scaling", bias_scaling, low=0, high=MAX_SCALE)
     leak_rate = check_number("leak_rate", leak_rate, low=0, high=1, low_open=True)
-    seed = check_seed("seed", seed)
+    seed = fresh_seed(check_seed("seed", seed))
     cell = check_choice("cell", cell, CELLS)
 
     draw = unscaled_recurrent(n_units, density, seed)

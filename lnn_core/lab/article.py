@@ -25,25 +25,25 @@ What each flaw costs, measured on the offline MNIST sample (4,000 train /
   drive ``tanh`` deep into saturation (pre-activations of size ~10), so
   states are nearly binary and carry little information.
 - **Pseudo-inverse readout.** Without regularisation the readout fits noise
-  in 1,000+ features; ridge (and richer pooling: mean and last state) fixes it.
+  in 1,000+ features; ridge, on the states at several rows, fixes it.
 
-:func:`fix_ladder` applies these fixes one at a time.
+:func:`fix_ladder` applies these fixes one setting at a time (:func:`ladder_settings`).
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .._validation import check_int, check_number, check_seed
-from ..engine.estimators import EchoStateClassifier
 from ..engine.metrics import accuracy
-from ..engine.readout import pinv_readout
-from ..engine.reservoir import Reservoir, make_reservoir, unscaled_recurrent
+from ..engine.readout import RidgeAccumulator, dual_ridge, pinv_readout
+from ..engine.reservoir import Reservoir, fresh_seed, make_reservoir, unscaled_recurrent
 from ..engine.states import collect_features
 
 __all__ = ["ARTICLE_ACCURACY", "TUNED", "FAST_97", "FAST_97_SHIFT", "article_reservoir",
-           "article_stream", "article_baseline", "ArticleResult", "fix_ladder", "LadderStep"]
+           "article_stream", "article_baseline", "ArticleResult", "fix_ladder", "LadderStep",
+           "ARTICLE_SETTINGS", "ladder_settings", "estimator_params"]
 
 #: Test accuracy the article reports on the full MNIST.
 ARTICLE_ACCURACY = 0.3584
@@ -82,7 +82,8 @@ def article_reservoir(n_inputs, n_units=1000, spectral_radius=0.9, leak_rate=0.1
     spectral_radius : float
         The recurrent matrix (dense, standard normal) is rescaled to it.
     leak_rate : float in (0, 1]
-    seed : int
+    seed : int or None
+        ``None``: a fresh seed (:func:`~lnn_core.engine.reservoir.fresh_seed`).
 
     Returns
     -------
@@ -93,7 +94,7 @@ def article_reservoir(n_inputs, n_units=1000, spectral_radius=0.9, leak_rate=0.1
     n_inputs = check_int("n_inputs", n_inputs, low=1)
     spectral_radius = check_number("spectral_radius", spectral_radius, low=0)
     leak_rate = check_number("leak_rate", leak_rate, low=0, high=1, low_open=True)
-    seed = check_seed("seed", seed)
+    seed = fresh_seed(check_seed("seed", seed))
     draw = unscaled_recurrent(n_units, 1.0, seed)
     scale = spectral_radius / draw.radius if draw.radius else 0.0
     rng = np.random.default_rng([seed, 784])
@@ -167,7 +168,8 @@ def article_baseline(X_train, y_train, X_test, y_test, *, n_units=1000, epochs=1
     epochs : int, default 10
         The article's loop: each epoch runs the stream on, then recomputes
         ``pinv(states) @ Y``.
-    seed : int
+    seed : int or None
+        ``None``: a fresh seed (:func:`~lnn_core.engine.reservoir.fresh_seed`).
     progress : callable, optional
         ``progress(done, total)`` in epochs (+1 for the test pass).
 
@@ -200,6 +202,20 @@ def article_baseline(X_train, y_train, X_test, y_test, *, n_units=1000, epochs=1
                          test_pred, time.perf_counter() - start)
 
 
+#: The article's settings, rung 0 of :func:`fix_ladder`.  ``state``: carried from image
+#: to image or reset; ``steps per image``: 1 (784 pixels) or 28 (rows); ``update``:
+#: ``"decay first"`` (the article's order: the decayed state enters the tanh, the same as
+#: a recurrent matrix scaled by ``1 - leak_rate``) or ``"leaky"``; ``input weights``:
+#: ``"normal"`` (``N(0, input_scaling²)``) or ``"uniform"`` (in ``±input_scaling``);
+#: ``ridge``: ``None`` for the pseudo-inverse without intercept, else the penalty of a
+#: ridge readout with an unpenalised intercept; ``n_points``: states read at that many
+#: evenly spaced rows (1: the last state).
+ARTICLE_SETTINGS = {"state": "carried", "steps per image": 1, "update": "decay first",
+                    "input weights": "normal", "input_scaling": 1.0, "leak_rate": 0.1,
+                    "bias_scaling": 0.0, "density": 1.0, "spectral_radius": 0.9,
+                    "ridge": None, "n_points": 1, "bidirectional": False}
+
+
 @dataclass(frozen=True)
 class LadderStep:
     """One rung of :func:`fix_ladder`.
@@ -212,19 +228,125 @@ class LadderStep:
         What changed and why it helps.
     test_accuracy : float
     seconds : float
+    change : str or None
+        The one key of ``settings`` that differs from the rung before (``None`` for
+        the article).
+    settings : dict
+        Every setting of the rung (keys of :data:`ARTICLE_SETTINGS`).
     """
 
     name: str
     explanation: str
     test_accuracy: float
     seconds: float
+    change: str | None = None
+    settings: dict = field(default_factory=dict)
 
 
-def _pinv_score(reservoir, X_train, y_train, X_test, y_test):
-    """Pseudo-inverse readout on last states, as the article's readout."""
+def ladder_settings(tuned=None):
+    """The rungs of :func:`fix_ladder`: each changes exactly one setting of the one before.
+
+    Parameters
+    ----------
+    tuned : dict, optional
+        Overrides of :data:`TUNED` (the values the rungs move to).
+
+    Returns
+    -------
+    list of tuple of (str, str, str or None, dict)
+        ``(name, explanation, change, settings)``; the first is the article
+        (:data:`ARTICLE_SETTINGS`), the last reads like :data:`TUNED`
+        (see :func:`estimator_params`).
+    """
+    target = {**TUNED, **(tuned or {})}
+    article = ("One long stream, one 784-pixel step per image, unscaled N(0, 1) weights, "
+               "leak 0.1, the decayed state in the tanh, pseudo-inverse readout.")
+    rungs = [("Article", article, None, dict(ARTICLE_SETTINGS))]
+
+    def then(name, explanation, key, value):
+        rungs.append((name, explanation, key, {**rungs[-1][3], key: value}))
+
+    then("+ reset per image", "Each image starts from a zero state: no leftovers of the "
+         "previous digits in its features.", "state", "reset")
+    then("+ rows as time steps", "The image is read row by row, 28 steps of 28 pixels, so the "
+         "recurrent weights act. With unscaled weights the tanh saturates and the last state "
+         "keeps mostly the bottom rows.", "steps per image", 28)
+    then("+ leaky update", "The state enters the tanh before it decays, so the recurrent "
+         f"matrix acts at its radius {target['spectral_radius']:g} (the article's order "
+         "scaled it by 1 - leak).", "update", "leaky")
+    then("+ small input weights", f"Input weights N(0, {target['input_scaling']:g}²) instead "
+         "of N(0, 1): the tanh leaves saturation, states keep the pixels' information.",
+         "input_scaling", target["input_scaling"])
+    then("+ uniform input weights", f"Input weights uniform in ±{target['input_scaling']:g} "
+         "instead of normal with that spread.", "input weights", "uniform")
+    then(f"+ leak {target['leak_rate']:g}", f"Leak rate {target['leak_rate']:g} instead of "
+         "0.1: each state holds the last few rows, not a blur of most of the image (read "
+         "at the last row only, the top rows fade; pooled rows bring them back).",
+         "leak_rate", target["leak_rate"])
+    then("+ bias", f"Biases uniform in ±{target['bias_scaling']:g} instead of none: each "
+         "neuron's tanh is centred elsewhere.", "bias_scaling", target["bias_scaling"])
+    then("+ sparse recurrent weights", f"{target['density']:.0%} of the recurrent weights "
+         "nonzero instead of all.", "density", target["density"])
+    then("+ ridge readout", f"Ridge (penalty {target['ridge']:g}, unpenalised intercept) "
+         "instead of the pseudo-inverse. On the last state alone it may not help; it lets the "
+         "next rungs multiply the features without fitting noise.", "ridge", target["ridge"])
+    then(f"+ {target['n_points']} rows pooled", f"The states at {target['n_points']} evenly "
+         "spaced rows, not only the last: the readout knows where strokes are.", "n_points",
+         target["n_points"])
+    then("+ read bottom-up too", "Each image is also read from the bottom row up, both "
+         "readings' states side by side.", "bidirectional", target["bidirectional"])
+    return rungs
+
+
+def estimator_params(settings, n_units, seed):
+    """:class:`EchoStateClassifier` parameters of a rung that one can express, else None.
+
+    Rungs with a carried state, whole-image steps, the article's update order,
+    normal input weights or the pseudo-inverse have no estimator equivalent.
+    """
+    if (settings["state"], settings["steps per image"], settings["update"],
+            settings["input weights"]) != ("reset", 28, "leaky", "uniform") \
+            or settings["ridge"] is None:
+        return None
+    params = {key: settings[key] for key in ("spectral_radius", "density", "input_scaling",
+                                             "bias_scaling", "leak_rate", "ridge", "n_points",
+                                             "bidirectional")}
+    return {**params, "n_units": n_units, "random_state": seed, "pooling": "points",
+            "n_steps": 28}
+
+
+def _rung_reservoir(settings, n_inputs, n_units, seed):
+    """The reservoir of a rung (from a reset state on)."""
+    decay = 1 - settings["leak_rate"] if settings["update"] == "decay first" else 1.0
+    res = make_reservoir(n_units, n_inputs, spectral_radius=settings["spectral_radius"] * decay,
+                         density=settings["density"], input_scaling=settings["input_scaling"],
+                         bias_scaling=settings["bias_scaling"], leak_rate=settings["leak_rate"],
+                         seed=seed)
+    if settings["input weights"] == "normal":           # the article's draw, N(0, scale²)
+        W_in = np.random.default_rng([seed, 784]).standard_normal((n_units, n_inputs))
+        W_in = (W_in * settings["input_scaling"]).astype(np.float32)
+        W_in.setflags(write=False)
+        res = replace(res, W_in=W_in)
+    return res
+
+
+def _rung_score(settings, X_train, y_train, X_test, y_test, n_units, seed):
+    """Test accuracy of a rung with a reset state (every rung but the article)."""
+    steps = settings["steps per image"]
+    X_train, X_test = (X.reshape(len(X), steps, 784 // steps) for X in (X_train, X_test))
+    res = _rung_reservoir(settings, X_train.shape[2], n_units, seed)
+    options = {"n_points": settings["n_points"], "bidirectional": settings["bidirectional"]}
+    F = collect_features(res, X_train, "points", **options)          # (n_train, n_features)
     Y = (np.asarray(y_train)[:, None] == np.arange(10)).astype(np.float64)
-    readout = pinv_readout(collect_features(reservoir, X_train, "last"), Y)
-    scores = collect_features(reservoir, X_test, "last") @ readout
+    if settings["ridge"] is None:
+        coef, intercept = pinv_readout(F, Y), 0.0
+    elif F.shape[1] > len(F):
+        coef, intercept = dual_ridge(F, Y, settings["ridge"])
+    else:
+        acc = RidgeAccumulator(F.shape[1], 10)
+        acc.add(F, Y)
+        coef, intercept = acc.solve(settings["ridge"])
+    scores = collect_features(res, X_test, "points", **options) @ coef + intercept
     return accuracy(y_test, np.argmax(scores, axis=1))
 
 
@@ -232,16 +354,12 @@ def fix_ladder(X_train, y_train, X_test, y_test, *, n_units=1000, seed=0, epochs
                tuned=None, progress=None):
     """The article's method, then one fix at a time, each scored on the test set.
 
-    Rungs (each keeps the fixes before it):
-
-    0. **Article**: one stream, one step per image, unscaled weights, pinv.
-    1. **Reset per image**: each image is its own sequence from a zero state.
-    2. **Rows as time steps**: 28 steps of 28 pixels (still the article's
-       weights, leak 0.1 and pseudo-inverse).
-    3. **Scaled inputs**: the tuned reservoir (small input weights, leak 0.5),
-       still the pseudo-inverse on the last state.
-    4. **Ridge readout and pooling**: the full :data:`TUNED` classifier:
-       ridge, states at several rows, read both ways.
+    The rungs are :func:`ladder_settings`: each keeps the fixes before it and
+    changes exactly one setting (its ``change``), so each gain belongs to one
+    change.  The article (rung 0) runs as :func:`article_baseline`; every
+    other rung resets the state per image, pools the states at ``n_points``
+    rows and reads them out by the pseudo-inverse (``ridge`` None) or ridge.
+    The last rung is the :data:`TUNED` classifier.
 
     Parameters
     ----------
@@ -250,11 +368,12 @@ def fix_ladder(X_train, y_train, X_test, y_test, *, n_units=1000, seed=0, epochs
     X_test, y_test : likewise
     n_units : int
         Reservoir size of every rung.
-    seed : int
+    seed : int or None
+        One seed for every rung's reservoir; ``None``: one fresh seed.
     epochs : int
         Epochs of the article's loop in rung 0 (more change nothing).
     tuned : dict, optional
-        Overrides of :data:`TUNED` for rungs 3-4.
+        Overrides of :data:`TUNED` (the values the rungs move to).
     progress : callable, optional
         ``progress(done, total)`` in rungs.
 
@@ -262,42 +381,20 @@ def fix_ladder(X_train, y_train, X_test, y_test, *, n_units=1000, seed=0, epochs
     -------
     list of LadderStep
     """
-    X_train = np.asarray(X_train, np.float32).reshape(len(X_train), 28, 28)
-    X_test = np.asarray(X_test, np.float32).reshape(len(X_test), 28, 28)
-    settings = {**TUNED, "n_units": n_units, "random_state": seed, **(tuned or {})}
-    settings.pop("n_steps")
-    reservoir_keys = ("spectral_radius", "density", "input_scaling", "bias_scaling", "leak_rate")
-    steps, total = [], 5
-
-    def rung(name, explanation, score):
-        t0 = time.perf_counter()
-        value = score()
-        steps.append(LadderStep(name, explanation, value, time.perf_counter() - t0))
+    X_train = np.asarray(X_train, np.float32).reshape(len(X_train), 784)
+    X_test = np.asarray(X_test, np.float32).reshape(len(X_test), 784)
+    seed = fresh_seed(check_seed("seed", seed))        # one reservoir draw for every rung
+    rungs = ladder_settings(tuned)
+    steps = []
+    for name, explanation, change, settings in rungs:
+        start = time.perf_counter()
+        if settings["state"] == "carried":
+            value = article_baseline(X_train, y_train, X_test, y_test, n_units=n_units,
+                                     epochs=epochs, seed=seed).test_accuracy
+        else:
+            value = _rung_score(settings, X_train, y_train, X_test, y_test, n_units, seed)
+        steps.append(LadderStep(name, explanation, value, time.perf_counter() - start, change,
+                                settings))
         if progress is not None:
-            progress(len(steps), total)
-
-    rung("Article", "One long stream, one 784-pixel step per image, unscaled N(0, 1) weights, "
-         "leak 0.1, pseudo-inverse readout.",
-         lambda: article_baseline(X_train, y_train, X_test, y_test, n_units=n_units,
-                                  epochs=epochs, seed=seed).test_accuracy)
-    flat = article_reservoir(784, n_units, seed=seed)
-    rung("+ reset per image", "Each image starts from a zero state: no leftovers of the "
-         "previous digits in its features.",
-         lambda: _pinv_score(flat, X_train.reshape(-1, 1, 784), y_train,
-                             X_test.reshape(-1, 1, 784), y_test))
-    rows = article_reservoir(28, n_units, seed=seed)
-    rung("+ rows as time steps", "The image is read row by row, 28 steps of 28 pixels, so the "
-         "recurrent weights act. Alone this gains little or even loses: with unscaled "
-         "weights the tanh saturates and the last state keeps mostly the bottom rows "
-         "(the next two fixes).",
-         lambda: _pinv_score(rows, X_train, y_train, X_test, y_test))
-    scaled = make_reservoir(n_units, 28, seed=seed, **{k: settings[k] for k in reservoir_keys})
-    rung("+ scaled inputs", f"Input weights in [-{settings['input_scaling']:g}, "
-         f"{settings['input_scaling']:g}] instead of N(0, 1), leak {settings['leak_rate']:g}: "
-         "tanh stays out of saturation, so states keep the pixels' information.",
-         lambda: _pinv_score(scaled, X_train, y_train, X_test, y_test))
-    rung("+ ridge readout, pooling", f"Ridge (penalty {settings['ridge']:g}) instead of the "
-         f"pseudo-inverse, on the states at {settings['n_points']} rows read top-down and "
-         "bottom-up: a readout that generalises and knows where strokes are.",
-         lambda: EchoStateClassifier(**settings).fit(X_train, y_train).score(X_test, y_test))
+            progress(len(steps), len(rungs))
     return steps

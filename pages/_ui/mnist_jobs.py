@@ -73,7 +73,7 @@ def accuracy_curve(data_key, n_train, estimator_kwargs, vary, values, _data):
 
 @st.cache_resource(max_entries=4, ttl="12h", show_spinner=False)
 def ladder(data_key, n_train, n_test, n_units, _data):
-    """The article's method and the fixes (rungs 3-4 use :data:`article.TUNED`)."""
+    """The article's method and the fixes, one setting per rung (the last is :data:`article.TUNED`)."""
     granted_slots()
     progress, finish = progress_callback("Rungs of the ladder")
     steps = article.fix_ladder(_data.X_train[:n_train], _data.y_train[:n_train],

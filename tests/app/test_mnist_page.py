@@ -106,8 +106,12 @@ def test_uploaded_csv_runs_the_article_ladder():
     next(b for b in at.button if b.label.startswith("Run the article")).click().run()
     assert not at.exception and not at.error
     ladder = chart_specs(at)[-1]
-    assert len(ladder["data"][0]["y"]) == 5
+    assert len(ladder["data"][0]["y"]) == 12                 # the article, then one change per rung
     assert ladder["layout"]["shapes"][0]["x0"] == pytest.approx(0.3584)
+    runs = [run for run in at.session_state["runs"] if run["kind"] == "Article ladder"]
+    assert [run["params"]["rung"] for run in runs] == list(range(12))
+    assert runs[0]["params"]["ridge"] == "pseudo-inverse" and runs[-1]["params"]["bidirectional"]
+    assert all(0 <= run["metrics"]["test accuracy"] <= 1 for run in runs)
 
 
 def test_tuned_preset_sets_every_control():
@@ -131,6 +135,8 @@ def test_accuracy_curve_against_training_images():
     assert len(test["x"]) == 3                                   # 500, 1,000, 1,347 images
     assert test["y"][-1] >= 0.9
     assert curve["layout"]["xaxis"]["title"]["text"] == "training images"
+    run = at.session_state["runs"][-1]                           # logged for the Runs page
+    assert run["kind"] == "Accuracy curve" and run["curves"]["test accuracy"]["y"] == test["y"]
 
 
 def test_accuracy_curve_against_a_parameter():

@@ -76,20 +76,28 @@ def test_cfc_heads_have_exactly_the_target_spectral_radius(rho):
         assert radius == pytest.approx(rho, rel=1e-5)
 
 
-def spread(cell, **kwargs):
-    res = make_reservoir(300, 1, input_scaling=0.5, seed=0, cell=cell, **kwargs)
+def spread(cell, seed=0, **kwargs):
+    res = make_reservoir(300, 1, input_scaling=0.5, seed=seed, cell=cell, **kwargs)
     return state_swing(run_states(res, SINE), washout=50)
 
 
 def test_ltc_neurons_move_at_the_defaults_and_the_spectral_radius_matters():
     """Was ESN 0.17, LTC 0.005, and the LTC the same at every radius (0.0053 / 0.0054 / 0.0053).
 
-    Now (measured) ESN 0.168, LTC 0.060 at radius 0.9; LTC 0.079 at 0.5, 0.045 at 1.5.
+    The property is asked of the cell, not of one draw, so it is checked on the median
+    over five reservoirs (seeds 0-4).  Measured: LTC / ESN spread 0.354, 0.425, 0.415,
+    0.376, 0.445 (median 0.415, a quarter above the one-third asked); LTC spread at
+    radius 0.5 over that at 1.5: 1.73, 1.68, 1.62, 1.78, 1.82 (median 1.73, every one
+    above the 1.5 asked).
     """
-    esn, ltc = spread("esn"), spread("ltc")
-    assert ltc >= esn / 3
-    low, high = spread("ltc", spectral_radius=0.5), spread("ltc", spectral_radius=1.5)
-    assert max(low, high) / min(low, high) >= 1.5
+    seeds = range(5)
+    ratios = [spread("ltc", seed) / spread("esn", seed) for seed in seeds]
+    assert np.median(ratios) >= 1 / 3
+    changes = []
+    for seed in seeds:
+        low, high = (spread("ltc", seed, spectral_radius=rho) for rho in (0.5, 1.5))
+        changes.append(max(low, high) / min(low, high))
+    assert np.median(changes) >= 1.5
 
 
 @pytest.mark.parametrize("cell", ["esn", "ltc", "cfc"])
