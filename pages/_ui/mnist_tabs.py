@@ -39,11 +39,13 @@ except Exception:  # noqa: BLE001 - any import failure means "no canvas", never 
 SOURCES = {"digits": "8×8 digits (built in)", "sample": "MNIST sample (offline)",
            "full": "Full MNIST (cache or download)", "upload": "Upload (npz / IDX / CSV)"}
 TUNED = article.TUNED
-#: Measured on this server (2 cores, ``python -m lnn_core.bench``): what the help text states.
+#: What ``python -m lnn_core.bench`` measured on this server (2 cores shared with other work).
 FAST_97_HELP = ("300 neurons with the Tuned readout (7 rows, both directions), ridge 3e-03, "
                 "trained on the images plus copies shifted one pixel up, down, left and right "
-                "(5× the training images). On the MNIST sample (4,000 training images): test "
-                "accuracy 0.971 in ~12 s on 2 cores; the Tuned preset gives 0.955 in ~13 s.")
+                "(5× the training images). Measured here on the MNIST sample (4,000 training "
+                "images): test accuracy 0.971 in 34.5 s on 2 cores busy with other work "
+                "(load 12), where the Tuned preset took 108 s for 0.955 in the same run; an "
+                "idle server is several times faster.")
 
 
 # ----------------------------------------------------------------------------- controls
