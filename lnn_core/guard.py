@@ -11,7 +11,10 @@ Alive throughout a run:
   over all runs the cache keeps at most
   :data:`~lnn_core.engine.reservoir.DRAW_CACHE_BYTES`, 256 MiB, dropping the
   least recently used draws);
-* the **inputs**, as the float32 array the engine runs on.
+* the **inputs**, as the float32 array the engine runs on; with shifted
+  training copies (``copies > 1``, :func:`lnn_core.data.augment.shift_augment`)
+  the fit reads ``copies`` times as many sequences, made as a new array
+  beside the originals.
 
 On top of them, the larger of two phases:
 
@@ -54,8 +57,17 @@ from .engine.estimators import _BLOCK  # samples per streamed feature block
 from .engine.reservoir import CELLS, draw_bytes
 from .engine.states import POOLINGS, default_chunk_size, default_n_jobs, n_features
 
-__all__ = ["DEFAULT_BUDGET", "BUDGET_ENV", "ResourceError", "memory_breakdown",
-           "estimate_memory", "check_budget", "budget_from_env", "format_bytes", "tune_allocator"]
+__all__ = [
+    "BUDGET_ENV",
+    "DEFAULT_BUDGET",
+    "ResourceError",
+    "budget_from_env",
+    "check_budget",
+    "estimate_memory",
+    "format_bytes",
+    "memory_breakdown",
+    "tune_allocator",
+]
 
 #: Memory one run may use unless ``LNN_LAB_MEMORY_BUDGET_MB`` says otherwise: 2 GiB.
 DEFAULT_BUDGET = 2 * 1024**3
@@ -79,7 +91,7 @@ class ResourceError(ValueError):
 
 def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last", n_points=4,
                      bidirectional=False, task="classify", *, cell="esn", n_outputs=10,
-                     n_jobs=None):
+                     n_jobs=None, copies=1):
     """Bytes each part of a run needs, by part.
 
     Parameters
@@ -105,6 +117,11 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
         Classes (``classify``) or target channels (``forecast``).
     n_jobs : int >= 1 or None
         Threads collecting states; ``None``: every usable core, as the engine does.
+    copies : int >= 1, default 1
+        Sequences fitted per training sample (``classify``): 5 with one-pixel
+        shifted copies (:func:`lnn_core.data.augment.n_copies`).  The fit then
+        streams ``copies * n_samples`` sequences, held beside the originals;
+        predicting reads the originals only.
 
     Returns
     -------
@@ -128,38 +145,40 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
     cell = check_choice("cell", cell, CELLS)
     n_outputs = check_int("n_outputs", n_outputs, low=1)
     n_jobs = default_n_jobs() if n_jobs is None else check_int("n_jobs", n_jobs, low=1)
+    copies = check_int("copies", copies, low=1)
     if task == "classify":
         pooling = check_choice("pooling", pooling, POOLINGS[:-1])
         if pooling == "points":
             n_points = check_int("n_points", n_points, low=1, high=n_steps)
     heads = 3 if cell == "cfc" else 1
     width = heads * n_units                             # columns of the kernel and the drive
+    held = n_samples * (1 + copies if copies > 1 else 1)          # originals and their copies
     parts = {"reservoir": _reservoir_bytes(n_units, n_inputs, heads),
              "draw": draw_bytes(n_units),
-             "inputs": _F32 * n_samples * n_steps * n_inputs}
+             "inputs": _F32 * held * n_steps * n_inputs}
     if task == "forecast":
         parts.update(_forecast_bytes(n_samples, n_steps, n_inputs, n_units, width, n_outputs))
         return parts
-
+    fitted = n_samples * copies                                    # sequences the fit reads
     per_sample = n_features(n_units, pooling, n_points)            # one direction
     total = per_sample * (2 if bidirectional else 1)               # readout features
-    chunk = min(default_chunk_size(n_steps, width), n_samples)
-    running = min(n_jobs, math.ceil(n_samples / chunk))
+    chunk = min(default_chunk_size(n_steps, width), fitted)
+    running = min(n_jobs, math.ceil(fitted / chunk))
     chunk_work = _F32 * chunk * (n_steps * (n_inputs + width) + n_units + width + 2 * per_sample)
     if pooling in ("mean", "mean+last"):
         chunk_work += _F64 * chunk * n_units                       # running sum of the states
     if pooling == "points":
         chunk_work += _F32 * chunk * n_points * n_units
     if pooling == "model_space":                                   # fit keeps every state
-        chunk_work += _F32 * n_samples * n_steps * n_units
-    block = min(n_samples, _BLOCK)
+        chunk_work += _F32 * fitted * n_steps * n_units
+    block = min(fitted, _BLOCK)
     # collecting one block of features: chunks stepping, chunk results waiting, the block
     collect = running * chunk_work + 2 * running * _F32 * chunk * per_sample \
         + _F32 * block * total * (2 if bidirectional else 1)
-    if total > n_samples:                           # estimators._fit_ridge solves the dual
-        kept = _F32 * n_samples * total
+    if total > fitted:                              # estimators._fit_ridge solves the dual
+        kept = _F32 * fitted * total
         fit = max(collect + kept,
-                  kept + 2 * _F64 * n_samples * total + 2 * _F64 * n_samples**2)
+                  kept + 2 * _F64 * fitted * total + 2 * _F64 * fitted**2)
     else:                                           # streamed normal equations
         fit = max(collect + _F32 * (_ADD_COPIES - 1) * block * total + _F64 * 3 * total**2,
                   _F64 * (4 * total**2 + 2 * total * n_outputs))
@@ -196,7 +215,7 @@ def estimate_memory(n_samples, n_steps, n_inputs, n_units, pooling="mean+last", 
 
     ``reservoir + draw + inputs + max(fit, predict)`` of :func:`memory_breakdown`,
     which documents the parameters; ``options`` are its keyword-only ones
-    (``cell``, ``n_outputs``, ``n_jobs``).
+    (``cell``, ``n_outputs``, ``n_jobs``, ``copies``).
 
     Returns
     -------

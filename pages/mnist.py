@@ -28,7 +28,7 @@ st.markdown("Each image is fed to the reservoir **one row per time step**; the r
             "steps of one endless stream and reported 35.8 % accuracy; the *Article vs fixes* "
             "tab shows why.")
 params = reservoir_controls()
-readout = readout_ui()
+readout, shift = readout_ui()        # shift: pixels of the shifted training copies (0: none)
 estimator_kwargs = tuple(sorted((params.estimator_kwargs() | readout).items()))
 
 data, data_key = data_ui()        # data_key: the source, or the upload's SHA-256
@@ -44,13 +44,14 @@ n_train = st.select_slider("Training images", sizes, value=experiments.nearest(s
 if st.button("Train", type="primary", icon=":material/play_arrow:"):
     with guarded("Try fewer neurons or fewer training images."):
         st.session_state["mnist_trained"] = trained = train_gated(data_key, n_train,
-                                                                  estimator_kwargs, data)
+                                                                  estimator_kwargs, shift, data)
         record_run("MNIST", data.description,
-                   params.as_dict() | readout | {"training images": n_train},
+                   params.as_dict() | readout | {"training images": n_train,
+                                                 "shifted copies (pixels)": shift},
                    {"train accuracy": trained.run.train_accuracy,
                     "test accuracy": trained.run.test_accuracy}, trained.run.seconds)
 trained = st.session_state.get("mnist_trained")
-if trained is not None and trained.key != (data_key, n_train, estimator_kwargs):
+if trained is not None and trained.key != (data_key, n_train, estimator_kwargs, shift):
     st.info("The last model was trained on other data or settings; press **Train** for this "
             "one.")
     trained = None                     # neither shown nor offered for download
@@ -66,10 +67,10 @@ if article_tab.open:
         article_ui(data, data_key)
 if curves_tab.open:
     with curves_tab:
-        curves_ui(data, data_key, sizes, n_train, estimator_kwargs)
+        curves_ui(data, data_key, sizes, n_train, estimator_kwargs, shift)
 if draw_tab.open:
     with draw_tab:
         draw_ui(trained)
 if io_tab.open:
     with io_tab:
-        export_import_ui(trained, data, params.as_dict() | readout)
+        export_import_ui(trained, data, params.as_dict() | readout | {"shift": shift})

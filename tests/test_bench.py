@@ -66,6 +66,10 @@ def test_fit_overhead_row_is_the_ratio_of_its_two_timings(quick_run):
     assert o["fit_predict_s"] > 0 and o["collect_s"] > 0
     assert o["overhead"] == pytest.approx(o["fit_predict_s"] / o["collect_s"])
     assert f"{o['overhead']:.2f}x" in table
+    assert 0 < o["radius_s"] and o["cached_s"] > 0
+    assert o["cached_overhead"] == pytest.approx(o["cached_s"] / o["collect_s"])
+    assert f"radius of the fresh draw {o['radius_s']:.2f} s" in table
+    assert f"draw cached {o['cached_overhead']:.2f}x" in table
 
 
 def test_mnist_preset_rows_give_accuracy_and_seconds(quick_run):

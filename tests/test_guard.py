@@ -100,6 +100,24 @@ def test_estimate_matches_the_measured_peak_of_a_classifier(n_samples, n_units, 
         f"{ {name: format_bytes(size) for name, size in parts.items()} }")
 
 
+def test_estimate_counts_the_shifted_training_copies():
+    """Fast 0.97 fits 5 copies of every image: made beside the originals, then streamed."""
+    from lnn_core.data.augment import shift_augment
+    rng = np.random.default_rng(0)
+    X = rng.random((4000, 28, 28), dtype=np.float32)
+    y = rng.integers(0, 10, 4000)
+
+    def run():
+        X_fit, y_fit = shift_augment(X, y, 1)                # (20000, 28, 28)
+        EchoStateClassifier(n_units=50, pooling="last").fit(X_fit, y_fit).predict(X)
+
+    peak = measured_peak(run) + X.nbytes
+    estimate = estimate_memory(4000, 28, 28, 50, "last", copies=5)
+    assert peak / 2 <= estimate <= 2 * peak, (
+        f"estimate {format_bytes(estimate)}, measured {format_bytes(peak)}")
+    assert estimate - estimate_memory(4000, 28, 28, 50, "last") >= 5 * X.nbytes
+
+
 def test_estimate_matches_the_measured_peak_of_a_forecaster():
     n_steps, n_units = 20_000, 300
     u = np.sin(np.arange(n_steps + 1) / 8)[:, None]

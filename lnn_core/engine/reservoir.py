@@ -22,6 +22,7 @@ import functools
 import threading
 import warnings
 from collections import OrderedDict, namedtuple
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -247,8 +248,9 @@ def _iterative_radius(weights, rng):
     density = np.count_nonzero(weights) / weights.size
     matrix = scipy.sparse.csr_array(weights) if density < _SPARSE_BELOW else weights
     starts = rng.standard_normal((2, n))
-    runs = []
-    for operator, start in ((matrix, starts[0]), (matrix.T, starts[1])):
+
+    def krylov(operator, start):
+        """One ARPACK run: eigenvalues by decreasing modulus and their vectors, or None."""
         try:
             values, vectors = scipy.sparse.linalg.eigs(operator, k=_N_EIGS, which="LM",
                                                        v0=start, ncv=min(n - 1, _N_KRYLOV), tol=0,
@@ -256,7 +258,14 @@ def _iterative_radius(weights, rng):
         except (scipy.sparse.linalg.ArpackNoConvergence, scipy.sparse.linalg.ArpackError):
             return None
         order = np.argsort(-np.abs(values), kind="stable")
-        runs.append((values[order], vectors[:, order]))
+        return values[order], vectors[:, order]
+
+    # The runs are independent: side by side on two threads (ARPACK's iteration and the
+    # products release the GIL), each exactly as it would run alone.
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(pool.map(krylov, (matrix, matrix.T), starts))
+    if runs[0] is None or runs[1] is None:
+        return None
     (right_values, right), (left_values, left) = runs
     radius = float(np.abs(right_values[0]))
     if not np.isfinite(radius) or radius == 0.0:

@@ -39,6 +39,7 @@ import pandas as pd
 
 from .. import guard
 from .._validation import check_choice, check_int
+from ..data.augment import MAX_SHIFT, n_copies, shift_augment
 from ..data.digits import preprocess_drawing, preprocess_drawing_8x8
 from ..engine.estimators import EchoStateClassifier
 from ..engine.metrics import accuracy
@@ -198,7 +199,7 @@ def _check_images(X, y, what):
                         f"got shape {np.shape(y)}")
 
 
-def check_fit_memory(X_train, n_train, estimator_kwargs, budget=None):
+def check_fit_memory(X_train, n_train, estimator_kwargs, budget=None, shift=0):
     """Refuse a fit on the first ``n_train`` images whose memory estimate exceeds the budget.
 
     Parameters
@@ -209,6 +210,8 @@ def check_fit_memory(X_train, n_train, estimator_kwargs, budget=None):
         ``EchoStateClassifier`` parameters; those left out take its defaults.
     budget : int, optional
         Bytes allowed; default :func:`lnn_core.guard.budget_from_env`.
+    shift : int in [0, MAX_SHIFT], default 0
+        Shifted training copies, as in :func:`fit_and_score`.
 
     Returns
     -------
@@ -224,10 +227,13 @@ def check_fit_memory(X_train, n_train, estimator_kwargs, budget=None):
     """
     n_train = check_int("n_train", n_train, low=1, high=len(X_train))
     params = EchoStateClassifier(**dict(estimator_kwargs)).get_params()
+    copies = n_copies(shift)
     estimate = guard.estimate_memory(n_train, X_train.shape[1], X_train.shape[2],
                                      params["n_units"], params["pooling"], params["n_points"],
-                                     params["bidirectional"], cell=params["cell"])
-    guard.check_budget(estimate, budget, what=f"training on {n_train:,} images")
+                                     params["bidirectional"], cell=params["cell"], copies=copies)
+    what = f"training on {n_train:,} images" + (f" and {n_train * (copies - 1):,} shifted "
+                                                 "copies" if shift else "")
+    guard.check_budget(estimate, budget, what=what)
     return estimate
 
 
@@ -257,11 +263,12 @@ class DigitRun:
 
 
 def fit_and_score(X_train, y_train, X_test, y_test, estimator_kwargs, *, n_train,
-                  n_scored=N_SCORED, progress=None):
+                  n_scored=N_SCORED, shift=0, progress=None):
     """Fit a classifier on the first ``n_train`` images, then score it on both sets.
 
     The train accuracy is measured on the first ``min(n_train, n_scored)``
-    training images only, which bounds the extra time on large sets.
+    training images only (never their shifted copies), which bounds the
+    extra time on large sets.
 
     Parameters
     ----------
@@ -274,6 +281,12 @@ def fit_and_score(X_train, y_train, X_test, y_test, estimator_kwargs, *, n_train
         ``EchoStateClassifier`` parameters (a sorted tuple of pairs caches well).
     n_train : int in [1, n_images]
     n_scored : int >= 1, default :data:`N_SCORED`
+    shift : int in [0, MAX_SHIFT], default 0
+        Also fit on copies of the training images shifted by 1 to ``shift``
+        pixels up, down, left and right
+        (:func:`lnn_core.data.augment.shift_augment`: ``1 + 4 * shift`` times
+        the sequences; :data:`lnn_core.lab.article.FAST_97_SHIFT` is 1).
+        Making the copies counts in ``seconds``.
     progress : callable ``(done, total)``, optional
         Called while the training states are collected.
 
@@ -292,9 +305,14 @@ def fit_and_score(X_train, y_train, X_test, y_test, estimator_kwargs, *, n_train
     _check_images(X_test, y_test, "test")
     n_train = check_int("n_train", n_train, low=1, high=len(X_train))
     n_scored = min(n_train, check_int("n_scored", n_scored, low=1))
+    shift = check_int("shift", shift, low=0, high=MAX_SHIFT)
     start = time.perf_counter()
     model = EchoStateClassifier(**dict(estimator_kwargs))
-    model.fit(X_train[:n_train], y_train[:n_train], progress=progress)
+    X_fit, y_fit = X_train[:n_train], y_train[:n_train]
+    if shift:
+        X_fit, y_fit = shift_augment(X_fit, y_fit, shift)     # (n_train * (1 + 4 shift), ...)
+    model.fit(X_fit, y_fit, progress=progress)
+    del X_fit, y_fit
     train_pred = model.predict(X_train[:n_scored])              # (n_scored,)
     test_pred = model.predict(X_test)                           # (n_test,)
     return DigitRun(model, train_pred, test_pred, accuracy(y_train[:n_scored], train_pred),
@@ -320,7 +338,7 @@ class AccuracyCurve:
 
 
 def accuracy_curve(X_train, y_train, X_test, y_test, estimator_kwargs, vary, values, *, n_train,
-                   n_scored=N_SCORED, progress=None):
+                   n_scored=N_SCORED, shift=0, progress=None):
     """Fit one classifier per value of ``vary`` and score each (:func:`fit_and_score`).
 
     Parameters
@@ -335,6 +353,8 @@ def accuracy_curve(X_train, y_train, X_test, y_test, estimator_kwargs, vary, val
     n_train : int in [1, n_images]
         Training-set size of every model of a parameter curve.
     n_scored : int >= 1, default :data:`N_SCORED`
+    shift : int in [0, MAX_SHIFT], default 0
+        Shifted training copies of every model, as in :func:`fit_and_score`.
     progress : callable ``(done, total)``, optional
         Called after each model, with ``total = len(values)``.
 
@@ -351,7 +371,7 @@ def accuracy_curve(X_train, y_train, X_test, y_test, estimator_kwargs, vary, val
     for done, value in enumerate(values, start=1):
         size, kwargs = (value, base) if vary == "n_train" else (n_train, base | {vary: value})
         run = fit_and_score(X_train, y_train, X_test, y_test, kwargs, n_train=size,
-                            n_scored=n_scored)
+                            n_scored=n_scored, shift=shift)
         train_scores.append(run.train_accuracy)
         test_scores.append(run.test_accuracy)
         if progress is not None:

@@ -22,8 +22,8 @@ from pages._ui.progress import progress_callback
 class Trained:
     """A fitted model, its scores and its file, with the key it was trained under.
 
-    ``key`` is ``(data_key, n_train, estimator_kwargs)``: the page shows the
-    model, and offers its file, only while its own key is this key.
+    ``key`` is ``(data_key, n_train, estimator_kwargs, shift)``: the page shows
+    the model, and offers its file, only while its own key is this key.
     """
 
     run: experiments.DigitRun
@@ -47,26 +47,28 @@ def load_upload(sha256, _files):
 
 
 @st.cache_resource(max_entries=6, ttl="2h", show_spinner=False)
-def train(data_key, n_train, estimator_kwargs, _data):
+def train(data_key, n_train, estimator_kwargs, shift, _data):
     """Fit on the first ``n_train`` images (the bar is drawn inside, so a cache hit replays it).
 
-    ``data_key`` names ``_data`` by content (see :func:`data_ui`), never by its description.
+    ``data_key`` names ``_data`` by content (see :func:`data_ui`), never by its description;
+    ``shift`` > 0 adds the images' shifted copies (``fit_and_score``).
     """
     granted_slots()                                # a cache miss waits in line (gate.gated)
     progress, finish = progress_callback("Collecting reservoir states")
     run = experiments.fit_and_score(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
-                                    estimator_kwargs, n_train=n_train, progress=progress)
+                                    estimator_kwargs, n_train=n_train, shift=shift,
+                                    progress=progress)
     finish()
-    return Trained(run, (data_key, n_train, estimator_kwargs), save_model(run.model))
+    return Trained(run, (data_key, n_train, estimator_kwargs, shift), save_model(run.model))
 
 
 @st.cache_data(max_entries=8, ttl="2h", show_spinner=False)
-def accuracy_curve(data_key, n_train, estimator_kwargs, vary, values, _data):
+def accuracy_curve(data_key, n_train, estimator_kwargs, shift, vary, values, _data):
     granted_slots()
     progress, finish = progress_callback(f"Training {len(values)} models")
     curve = experiments.accuracy_curve(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
                                        estimator_kwargs, vary, values, n_train=n_train,
-                                       progress=progress)
+                                       shift=shift, progress=progress)
     finish()
     return curve
 
@@ -83,10 +85,10 @@ def ladder(data_key, n_train, n_test, n_units, _data):
     return steps
 
 
-def train_gated(data_key, n_train, estimator_kwargs, data):
+def train_gated(data_key, n_train, estimator_kwargs, shift, data):
     """:func:`train` through the job gate, refused first if over the memory budget."""
-    estimate = experiments.check_fit_memory(data.X_train, n_train, estimator_kwargs)
-    return gated(train, data_key, n_train, estimator_kwargs, data, label="training",
+    estimate = experiments.check_fit_memory(data.X_train, n_train, estimator_kwargs, shift=shift)
+    return gated(train, data_key, n_train, estimator_kwargs, shift, data, label="training",
                  nbytes=estimate)
 
 
@@ -97,12 +99,12 @@ def _ladder_bytes(n_images, n_units):
     return max(tuned, 3 * 8 * n_images * (784 + n_units))
 
 
-def _curve_bytes(data, n_train, estimator_kwargs, vary, values):
+def _curve_bytes(data, n_train, estimator_kwargs, shift, vary, values):
     """The largest fit of the curve (each model is fitted after the previous one is freed)."""
     base = dict(estimator_kwargs)
     return max(experiments.check_fit_memory(
         data.X_train, value if vary == "n_train" else n_train,
-        base if vary == "n_train" else base | {vary: value}) for value in values)
+        base if vary == "n_train" else base | {vary: value}, shift=shift) for value in values)
 
 def _predict_bytes(model, X_test):
     """Peak memory of ``model`` predicting every test image."""

@@ -126,6 +126,28 @@ def test_tuned_preset_sets_every_control():
     assert at.toggle(key="mnist_bidirectional").value is TUNED["bidirectional"]
 
 
+def test_fast_097_preset_trains_the_sample_with_shifted_copies_to_097():
+    """The Fast 0.97 preset: its settings and the 1-pixel copies reach the fit, >= 0.97 on the sample."""
+    from lnn_core.lab.article import FAST_97, FAST_97_SHIFT
+    at = open_page(PAGE, session={"mnist_source": "sample"})
+    preset = next(b for b in at.button if b.label == "Fast 0.97 preset")
+    assert "0.971" in preset.help and " s " in preset.help
+    preset.click().run()
+    assert not at.exception and not at.error
+    assert at.slider(key="n_units").value == FAST_97["n_units"]
+    assert at.select_slider(key="ridge").value == FAST_97["ridge"]
+    assert at.toggle(key="mnist_shifted").value is True
+    next(b for b in at.button if b.label == "Train").click().run(timeout=180)
+    assert not at.exception and not at.error
+    trained = at.session_state["mnist_trained"]
+    data_key, n_train, estimator_kwargs, shift = trained.key
+    assert (data_key, n_train, shift) == ("sample", 4000, FAST_97_SHIFT)
+    assert dict(estimator_kwargs)["n_units"] == FAST_97["n_units"]
+    metrics = {m.label: m for m in at.metric}
+    assert percent(metrics["Test accuracy"]) >= 0.97
+    assert at.session_state["runs"][-1]["params"]["shifted copies (pixels)"] == FAST_97_SHIFT
+
+
 def test_accuracy_curve_against_training_images():
     at = open_page(PAGE, session={"mnist_tab": "Accuracy curves"})
     next(b for b in at.button if b.label == "Compute curve").click().run()
