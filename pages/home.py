@@ -4,7 +4,7 @@ import streamlit as st
 
 from lnn_core import figures
 from lnn_core.lab.article import ARTICLE_ACCURACY
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import show_figure, style_figure
 from pages._ui.shell import available_pages, through_router
 
 through_router()
@@ -34,7 +34,7 @@ st.markdown(
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.plotly_chart(style_figure(figures.architecture_diagram(), height=360), width="stretch",
+    show_figure(style_figure(figures.architecture_diagram(), height=360), width="stretch",
                     config={"staticPlot": True})
 with right:
     st.subheader("The article's claim")

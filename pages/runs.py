@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lnn_core import figures
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import show_figure, style_figure
 from pages._ui.shell import available_pages, through_router
 
 through_router()
@@ -64,6 +64,6 @@ chosen = st.multiselect("Runs to overlay", list(with_curves),
 curves = [(f"#{i} {name}", curve["x"], curve["y"])
           for i in chosen for name, curve in with_curves[i]["curves"].items()]
 if curves:
-    st.plotly_chart(style_figure(figures.curves_figure(
+    show_figure(style_figure(figures.curves_figure(
         curves, x_title="delay / step", y_title="value", title="Curves of the chosen runs")),
                     width="stretch")

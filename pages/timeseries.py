@@ -15,7 +15,7 @@ from pages._ui.errors import guarded
 from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
 from pages._ui.keys import upload_digest
 from pages._ui.params import reservoir_controls
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
 from pages._ui.shell import through_router
@@ -151,7 +151,7 @@ if dataset is not None:
         cols[1].metric("Test sequences", f"{len(result.truth):,}")
         cols[2].metric("Time", f"{result.seconds:.1f} s")
         matrix, labels = lnn_core.confusion_matrix(result.truth, result.predicted)
-        st.plotly_chart(style_figure(figs.confusion_figure(             # labels are CSV cells
+        show_figure(style_figure(figs.confusion_figure(             # labels are CSV cells
             matrix, [figure_text(label, limit=30) for label in labels])), width="stretch")
 elif inputs is not None:
     with guarded("Try a shorter horizon or another target."):
@@ -184,12 +184,12 @@ elif inputs is not None:
                        "readout can memorise them. Raise the ridge penalty or use fewer neurons.",
                        icon=":material/warning:")
         steps = np.arange(result.split, len(result.truth))
-        st.plotly_chart(style_figure(figs.forecast_figure(
+        show_figure(style_figure(figs.forecast_figure(
             steps, result.truth[result.split:], result.predicted[result.split:],
             f"Predicting {figure_text(target_name, limit=60)} {horizon} step(s) ahead on the test part (standardised)")),
             width="stretch")
         if result.generated is not None:
-            st.plotly_chart(style_figure(figs.generation_figure(
+            show_figure(style_figure(figs.generation_figure(
                 np.arange(result.split, result.split + len(result.generated)), result.free_truth,
                 result.generated, result.valid_steps)), width="stretch")
 

@@ -1,0 +1,159 @@
+"""Presenter mode on a 1280×720 projector, charts that leave the scroll wheel to the page,
+and the Runs page's comparison, in a real browser.
+
+Every page is opened at 1280×720 with ``presenter=1``; each check reads element
+boxes and computed styles: no chart taller than the viewport, every chart title
+inside its chart and clear of the toolbar and legend, every caption, slider
+value and chart text at least 18 px, the spectral-radius slider above the fold.
+Screenshots (the 720-pixel view and the whole page) go to
+``artifacts/screenshots/presenter_*.png``.
+"""
+
+import pytest
+
+from .conftest import RUN_TIMEOUT_MS
+from .test_e2e import SCREENSHOTS, assert_no_error, choose, open_page, rerun, screenshot
+
+pytestmark = pytest.mark.browser
+
+PROJECTOR = {"width": 1280, "height": 720}
+#: Smallest text allowed in presenter mode (px).
+MIN_TEXT_PX = 18
+
+#: Boxes of every visible chart, its title, toolbar and legend; font sizes of its texts.
+CHART_BOXES = """() => {
+  const box = e => { if (!e) return null; const r = e.getBoundingClientRect();
+    return r.width && r.height ? {x: r.x, y: r.y, w: r.width, h: r.height} : null; };
+  return Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+    .filter(c => c.getBoundingClientRect().height > 0)
+    .map(c => ({
+      container: box(c), plot: box(c.querySelector('.js-plotly-plot')),
+      title: box(c.querySelector('.gtitle')),
+      titleText: (c.querySelector('.gtitle') || {}).textContent || '',
+      modebar: box(c.querySelector('.modebar')),
+      legend: box(c.querySelector('.legend')),
+      smallText: Array.from(c.querySelectorAll('svg text'))
+        .filter(t => t.textContent.trim() && t.getBoundingClientRect().height > 0)
+        .map(t => [t.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(t).fontSize)])
+        .filter(([, size]) => size < %d),
+    }));
+}""" % MIN_TEXT_PX
+
+#: Computed font size of every visible caption and slider value.
+TEXT_SIZES = """() => Array.from(document.querySelectorAll(
+    '[data-testid="stCaptionContainer"], [data-testid="stSliderThumbValue"], '
+    + '[data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"]'))
+  .filter(e => e.getBoundingClientRect().height > 0 && e.textContent.trim())
+  .map(e => [e.dataset.testid, e.textContent.trim().slice(0, 40),
+             parseFloat(getComputedStyle(e).fontSize)])"""
+
+
+@pytest.fixture
+def projector(browser, base_url):
+    """A fresh session in a 1280×720 window."""
+    context = browser.new_context(viewport=PROJECTOR, accept_downloads=True)
+    context.set_default_timeout(RUN_TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+def overlap(a, b):
+    """Whether boxes ``a`` and ``b`` (dicts x, y, w, h) intersect by more than a pixel."""
+    return (min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) > 1
+            and min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"]) > 1)
+
+
+def inside(inner, outer, slack=1):
+    """Whether box ``inner`` lies within box ``outer`` (to ``slack`` px)."""
+    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
+            and inner["x"] + inner["w"] <= outer["x"] + outer["w"] + slack
+            and inner["y"] + inner["h"] <= outer["y"] + outer["h"] + slack)
+
+
+def check_presenter_view(page, where):
+    """Every visible chart, caption and slider value of ``page`` fits a 1280×720 projector.
+
+    Returns the number of charts checked.
+    """
+    page.wait_for_timeout(500)                         # Plotly draws after the run ends
+    charts = page.evaluate(CHART_BOXES)
+    for number, chart in enumerate(charts):
+        name = f"{where}, chart {number} ({chart['titleText'][:50]!r})"
+        assert chart["container"]["h"] <= PROJECTOR["height"], \
+            f"{name} is {chart['container']['h']:.0f} px tall"
+        assert chart["plot"]["h"] <= PROJECTOR["height"], name
+        if chart["title"]:
+            assert inside(chart["title"], chart["plot"]), f"{name}: title cut, {chart}"
+            for part in ("modebar", "legend"):
+                assert not (chart[part] and overlap(chart["title"], chart[part])), \
+                    f"{name}: title overlaps the {part}, {chart}"
+        assert chart["smallText"] == [], f"{name}: text under {MIN_TEXT_PX} px"
+    small = [text for text in page.evaluate(TEXT_SIZES) if text[2] < MIN_TEXT_PX]
+    assert small == [], f"{where}: text under {MIN_TEXT_PX} px: {small}"
+    return len(charts)
+
+
+def projector_shots(page, name):
+    """The 720-pixel view and the whole page, to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"presenter_{name}_view.png"))
+    screenshot(page, f"presenter_{name}")
+
+
+def open_tab(page, name):
+    rerun(page, page.get_by_role("tab", name=name, exact=True).click)
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("url_path", ["", "reservoir", "dynamics", "mnist", "timeseries",
+                                      "liquid", "sweep", "runs"])
+def test_every_page_fits_a_1280x720_projector(projector, base_url, url_path):
+    page = open_page(projector, base_url, f"{url_path}?presenter=1")
+    name = url_path or "home"
+    checked = check_presenter_view(page, f"/{name}")
+    if url_path == "reservoir":                        # the main control, above the fold
+        slider = page.get_by_test_id("stSidebar").get_by_role("slider", name="Spectral radius")
+        bottom = slider.bounding_box()["y"] + slider.bounding_box()["height"]
+        assert bottom <= PROJECTOR["height"], f"the spectral-radius slider ends at {bottom:.0f} px"
+    if url_path == "dynamics":
+        for tab in ("State heatmap", "PCA", "Animation", "Fading memory"):
+            open_tab(page, tab)
+            checked += check_presenter_view(page, f"/dynamics, tab {tab}")
+            page.screenshot(path=str(SCREENSHOTS / f"presenter_dynamics_{tab[:5]}_view.png"))
+    if url_path == "mnist":
+        choose(page, "8×8 digits (built in)")
+        rerun(page, page.get_by_role("button", name="Train", exact=True).click)
+        page.get_by_test_id("stMetric").first.wait_for()
+        checked += check_presenter_view(page, "/mnist after training")
+    if url_path == "sweep":                            # the default 8×8 grid on 8×8 digits
+        rerun(page, page.get_by_role("button", name="Run sweep").click)
+        page.get_by_test_id("stMetric").first.wait_for()
+        checked += check_presenter_view(page, "/sweep after a run")
+    assert_no_error(page, f"/{name} in presenter mode")
+    projector_shots(page, name)
+    if url_path in ("reservoir", "dynamics", "mnist", "timeseries", "liquid", "sweep"):
+        assert checked >= 1, f"/{name}: no chart was checked"
+
+
+@pytest.mark.timeout(180)
+def test_the_wheel_over_the_3d_pca_scrolls_the_page(projector, base_url):
+    page = open_page(projector, base_url, "dynamics")
+    open_tab(page, "PCA")
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(
+        has=page.locator(".gl-container")).first
+    chart.wait_for()
+    page.wait_for_timeout(1000)                        # the WebGL scene draws after the run
+    camera = """() => JSON.stringify(document.querySelector('.gl-container')
+        .closest('.js-plotly-plot')._fullLayout.scene._scene.getCamera())"""
+    scrolled = """() => window.scrollY + Array.from(document.querySelectorAll(
+        '[data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"], section'))
+        .reduce((sum, e) => sum + e.scrollTop, 0)"""
+    box = chart.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, min(box["y"] + box["height"] / 2, 600))
+    before, start = page.evaluate(camera), page.evaluate(scrolled)
+    for _ in range(3):
+        page.mouse.wheel(0, 200)
+        page.wait_for_timeout(200)
+    page.wait_for_timeout(500)
+    assert page.evaluate(scrolled) > start, "the page did not scroll under the wheel"
+    assert page.evaluate(camera) == before, "the wheel zoomed the 3-D scene"
