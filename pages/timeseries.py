@@ -171,7 +171,7 @@ elif inputs is not None:
         st.session_state["ts_result_key"] = (data_key, estimator_kwargs, horizon)
         if st.session_state.get("ts_recorded") is not result:
             st.session_state["ts_recorded"] = result
-            record_run("Time series", f"{data_label} (h = {horizon})", params.as_dict(),
+            record_run("Forecast", f"{data_label} (h = {horizon})", params.as_dict(),
                        {"NRMSE": result.score}, result.seconds)
         cols = st.columns(3)
         cols[0].metric("Test NRMSE", f"{result.score:.3g}", help="RMS error / spread of the "

@@ -275,7 +275,9 @@ def fit_and_score(X_train, y_train, X_test, y_test, estimator_kwargs, *, n_train
     n_train : int in [1, n_images]
     n_scored : int >= 1, default :data:`N_SCORED`
     progress : callable ``(done, total)``, optional
-        Called while the training states are collected.
+        Three counts in a row: the training sequences while their states are
+        collected (the readout is solved after it reaches its total), the
+        ``n_scored`` training images scored, then the test images.
 
     Returns
     -------
@@ -295,8 +297,8 @@ def fit_and_score(X_train, y_train, X_test, y_test, estimator_kwargs, *, n_train
     start = time.perf_counter()
     model = EchoStateClassifier(**dict(estimator_kwargs))
     model.fit(X_train[:n_train], y_train[:n_train], progress=progress)
-    train_pred = model.predict(X_train[:n_scored])              # (n_scored,)
-    test_pred = model.predict(X_test)                           # (n_test,)
+    train_pred = model.predict(X_train[:n_scored], progress=progress)      # (n_scored,)
+    test_pred = model.predict(X_test, progress=progress)                   # (n_test,)
     return DigitRun(model, train_pred, test_pred, accuracy(y_train[:n_scored], train_pred),
                     accuracy(y_test, test_pred), time.perf_counter() - start)
 

@@ -5,6 +5,7 @@ Not a page (the router lists pages from ``pages._ui.shell.PAGES``):
 are in :mod:`.mnist_jobs`.
 """
 
+import time
 
 import streamlit as st
 
@@ -19,7 +20,7 @@ from pages._ui.keys import upload_digest
 from pages._ui.params import apply_preset, nearest_ridge
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
-from pages._ui.runs import download_params_button
+from pages._ui.runs import download_params_button, record_run
 
 from .mnist_jobs import (
     _curve_bytes,
@@ -172,6 +173,10 @@ def article_ui(data, data_key):
             st.session_state["mnist_ladder"] = key, gated(
                 ladder, data_key, n_images, n_test, n_units, data, label="the ladder",
                 nbytes=_ladder_bytes(n_images, n_units))
+            for step in st.session_state["mnist_ladder"][1]:
+                record_run("Ladder rung", f"{data.description}, {n_images:,} training images",
+                           {"rung": step.name, "n_units": n_units, "training images": n_images},
+                           {"test accuracy": step.test_accuracy}, step.seconds)
     kept_key, steps = st.session_state.get("mnist_ladder", (None, None))
     if steps and kept_key == key:
         show_figure(style_figure(figs.ladder_figure(
@@ -190,9 +195,17 @@ def curves_ui(data, data_key, sizes, n_train, estimator_kwargs):
     key = (data_key, n_train, estimator_kwargs, vary, values)
     if st.button("Compute curve", icon=":material/monitoring:"):
         with guarded("Try fewer training images."):
+            start = time.perf_counter()
             st.session_state["mnist_curve"] = key, gated(
                 accuracy_curve, *key, data, label="the accuracy curve",
                 nbytes=_curve_bytes(data, n_train, estimator_kwargs, vary, values))
+            curve = st.session_state["mnist_curve"][1]
+            record_run("Accuracy curve", data.description,
+                       dict(estimator_kwargs) | {"vary": vary, "training images": n_train},
+                       {"best test accuracy": max(curve.test_accuracy)},
+                       time.perf_counter() - start,
+                       curves={"train accuracy": (curve.values, curve.train_accuracy),
+                               "test accuracy": (curve.values, curve.test_accuracy)})
     kept_key, curve = st.session_state.get("mnist_curve", (None, None))
     if curve is not None and kept_key == key:
         label = "training images" if curve.vary == "n_train" else curve.vary

@@ -35,9 +35,9 @@ CHART_BOXES = """() => {
       smallText: Array.from(c.querySelectorAll('svg text'))
         .filter(t => t.textContent.trim() && t.getBoundingClientRect().height > 0)
         .map(t => [t.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(t).fontSize)])
-        .filter(([, size]) => size < %d),
+        .filter(([, size]) => size < MIN_TEXT_PX),
     }));
-}""" % MIN_TEXT_PX
+}""".replace("MIN_TEXT_PX", str(MIN_TEXT_PX))
 
 #: Computed font size of every visible caption and slider value.
 TEXT_SIZES = """() => Array.from(document.querySelectorAll(
