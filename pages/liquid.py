@@ -190,7 +190,8 @@ if "liquid_comparison" in st.session_state:
                                   "seconds": st.column_config.NumberColumn(format="%.2f s")})
     left.caption(f"Task: {task}.")
     show_figure(style_figure(figs.cell_comparison_figure(
-        table["cell"], table[score_name], table["seconds"], score_name)), container=right)
+        table["cell"], table[score_name], table["seconds"], score_name), share=0.66),
+        container=right)
 
 st.subheader("Irregular sampling: elapsed time as input")
 st.markdown("Liquid neurons are continuous in time: given the time between two samples, the LTC "
@@ -218,7 +219,7 @@ if "liquid_irregular" in st.session_state:
     example = irregular.irregular_sines(3, seed=params.seed)
     show_figure(style_figure(figs.irregular_sampling_figure(
         example.times[0], example.X[0, :, 0], table["model"], table["sampling"],
-        table["accuracy"])), container=right)
+        table["accuracy"]), share=0.66), container=right)
     score = dict(zip(zip(table["sampling"], table["model"]), table["accuracy"]))
     liquid = max(score["irregular", "LTC"], score["irregular", "CfC"])
     control = score["irregular", "ESN + Δt input"]

@@ -37,7 +37,7 @@ def styled_figures(params, presenter):
     and ``st.cache_data`` would re-validate every figure on unpickling.
     """
     reservoir = cached_reservoir(params)
-    return tuple(style_figure(fig) for fig in (
+    return tuple(style_figure(fig, share=0.5) for fig in (
         figures.eigenvalue_figure(reservoir.eigenvalues, reservoir.spectral_radius),
         figures.echo_state_figure(echo_state_distance(params)),
         figures.weight_heatmap(reservoir.W),

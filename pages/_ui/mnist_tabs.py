@@ -138,13 +138,13 @@ def results_ui(trained, data):
     cols[3].metric("Time", f"{run.seconds:.1f} s", help="Fit and predict, both sets.")
     left, right = st.columns(2)
     matrix, labels = lnn_core.confusion_matrix(data.y_test, run.test_pred)
-    show_figure(style_figure(figs.confusion_figure(matrix, labels)), container=left)
+    show_figure(style_figure(figs.confusion_figure(matrix, labels), share=0.5), container=left)
     index = right.slider("Test image", 0, len(data.y_test) - 1, 0, key="mnist_image")
     states = lnn_core.run_states(run.model.reservoir_, data.X_test[index])
     show_figure(style_figure(figs.reading_states_figure(
         data.X_test[index], states, n_neurons=100, title=f"Image {index}: true "
-        f"{data.y_test[index]}, predicted {run.test_pred[index]} · first 100 neurons")),
-        width="stretch", container=right)
+        f"{data.y_test[index]}, predicted {run.test_pred[index]} · first 100 neurons"),
+        share=0.5), container=right)
     wrong = experiments.misclassified(data.y_test, run.test_pred)
     st.subheader(f"Misclassified test images ({len(wrong):,})")
     show_figure(style_figure(figs.digit_gallery_figure(data.X_test[wrong[:16]], [
@@ -243,10 +243,10 @@ def draw_ui(trained):
             return
         st.metric("The reservoir reads", str(reading.label))
         show_figure(style_figure(figs.class_scores_figure(model.classes_, reading.scores),
-                                     height=300), width="stretch")
+                                 height=300, share=0.66))
         show_figure(style_figure(figs.reading_states_figure(
             reading.image, reading.states, n_neurons=100,
-            title="Your digit, as the network reads it")), width="stretch")
+            title="Your digit, as the network reads it"), share=0.66))
 
 
 def export_import_ui(trained, data, model_params):

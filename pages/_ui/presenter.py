@@ -41,10 +41,11 @@ h1 { font-size: 3.2rem !important; }
 PRESENTER_MAX_HEIGHT = 560
 #: Room (px) kept above a title for the chart's toolbar (Plotly's modebar, ~25 px tall).
 TOOLBAR_BAND = 30
-#: Longest title line, in characters, by presenter mode.  Measured in Chromium: a title
-#: takes ~0.45 em per character, and a half-width chart at 1280×720 with the sidebar open
-#: is ~400 px wide (36 characters of 22-px text), at 1440×900 ~480 px (56 of 18-px text).
-TITLE_CHARS = {True: 34, False: 56}
+#: Longest title line of a full-width chart, in characters, by presenter mode.  Measured in
+#: Chromium: a title takes ~0.45 em per character; a full-width chart at 1280×720 with the
+#: sidebar open is ~820 px wide (80 characters of 22-px text), at 1440×900 ~1000 px
+#: (120 of 18-px text).  A chart in a column gets its share (``style_figure(share=…)``).
+TITLE_CHARS = {True: 80, False: 120}
 #: Plotly config of every chart: the scroll wheel scrolls the page (3-D scenes included),
 #: the PNG button saves at twice the screen's resolution.
 CHART_CONFIG = {"scrollZoom": False, "displaylogo": False,
@@ -108,7 +109,7 @@ def wrap_title(text, width):
     return "<br>".join(lines)
 
 
-def style_figure(fig, height=None):
+def style_figure(fig, height=None, share=1.0):
     """Apply the app's figure style (fonts, margins, height, title) in place and return ``fig``.
 
     The title is wrapped (:func:`wrap_title`, :data:`TITLE_CHARS`) and drawn
@@ -122,6 +123,9 @@ def style_figure(fig, height=None):
     height : int, optional
         Base height in pixels (default: the figure's own, else 420), see
         :func:`figure_height`.
+    share : float in (0, 1], default 1
+        The fraction of the page's width the chart takes (0.5 in one of two
+        columns): the title is wrapped to it.
     """
     presenter = presenter_mode()
     size = 20 if presenter else 14
@@ -130,7 +134,7 @@ def style_figure(fig, height=None):
     top = TOOLBAR_BAND
     text = fig.layout.title.text
     if text:
-        text = wrap_title(text, TITLE_CHARS[presenter])
+        text = wrap_title(text, int(TITLE_CHARS[presenter] * share) - 4)
         n_lines = text.count("<br>") + 1
         # Plotly centres a title's extra lines on its anchor: half a line up for each
         fig.update_layout(title={"text": text, "x": 0, "xref": "container", "xanchor": "left",
@@ -138,13 +142,19 @@ def style_figure(fig, height=None):
                                  "pad": {"t": TOOLBAR_BAND + 10 + (n_lines - 1) * line // 2,
                                          "l": 8}})
         top += n_lines * line + 8
-    legend = fig.layout.legend
+    legend, bottom = fig.layout.legend, 50
     if legend.y is not None and legend.y >= 1 and fig.layout.showlegend is not False:
         top += round(size * 1.6)                       # a legend row between title and plot
+    if any(note.yref == "paper" and (note.y or 0) >= 1 for note in fig.layout.annotations):
+        top += round(size * 1.4)                       # subplot titles above the plots
+    if legend.y is not None and legend.y < 0:          # under the plot: under the axis titles
+        rows = 1 + len([t for t in fig.data if t.showlegend is not False and t.name]) // 6
+        fig.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"})
+        bottom += 2 * size + round(rows * size * 1.5)
     fig.update_layout(font={"size": size}, height=figure_height(height or fig.layout.height or 420),
                       title_font={"size": title_size}, legend_font={"size": size},
                       hoverlabel_font_size=size,
-                      margin={"l": 60, "r": 20, "t": top + 10, "b": 50})
+                      margin={"l": 60, "r": 20, "t": top + 10, "b": bottom})
     # explicit axis fonts: the Streamlit chart theme would otherwise keep its own sizes
     axis_fonts = {"tickfont": {"size": size}, "title_font": {"size": size}}
     fig.update_xaxes(**axis_fonts)

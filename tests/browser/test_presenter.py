@@ -75,7 +75,9 @@ def check_presenter_view(page, where):
 
     Returns the number of charts checked.
     """
-    page.wait_for_timeout(500)                         # Plotly draws after the run ends
+    if page.locator('[data-testid="stPlotlyChart"]').count():     # Plotly draws after the run
+        page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for(state="attached")
+    page.wait_for_timeout(1000)
     charts = page.evaluate(CHART_BOXES)
     for number, chart in enumerate(charts):
         name = f"{where}, chart {number} ({chart['titleText'][:50]!r})"
@@ -139,21 +141,57 @@ def test_every_page_fits_a_1280x720_projector(projector, base_url, url_path):
 def test_the_wheel_over_the_3d_pca_scrolls_the_page(projector, base_url):
     page = open_page(projector, base_url, "dynamics")
     open_tab(page, "PCA")
-    chart = page.locator('[data-testid="stPlotlyChart"]').filter(
-        has=page.locator(".gl-container")).first
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(visible=True).first
     chart.wait_for()
     page.wait_for_timeout(1000)                        # the WebGL scene draws after the run
-    camera = """() => JSON.stringify(document.querySelector('.gl-container')
-        .closest('.js-plotly-plot')._fullLayout.scene._scene.getCamera())"""
+    camera = """() => { const scene = Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .find(g => g.getBoundingClientRect().height > 0 && g._fullLayout.scene);
+      return scene && JSON.stringify(scene._fullLayout.scene._scene.getCamera()); }"""
     scrolled = """() => window.scrollY + Array.from(document.querySelectorAll(
         '[data-testid="stMain"], [data-testid="stAppScrollToBottomContainer"], section'))
         .reduce((sum, e) => sum + e.scrollTop, 0)"""
     box = chart.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, min(box["y"] + box["height"] / 2, 600))
     before, start = page.evaluate(camera), page.evaluate(scrolled)
+    assert before is not None, "the PCA tab shows no 3-D scene"
     for _ in range(3):
         page.mouse.wheel(0, 200)
         page.wait_for_timeout(200)
     page.wait_for_timeout(500)
     assert page.evaluate(scrolled) > start, "the page did not scroll under the wheel"
     assert page.evaluate(camera) == before, "the wheel zoomed the 3-D scene"
+
+
+@pytest.mark.timeout(300)
+def test_two_runs_compared_and_exported_on_the_projector(projector, base_url, tmp_path):
+    """Two trainings that differ in the spectral radius, compared on the Runs page."""
+    page = open_page(projector, base_url, "mnist?presenter=1")
+    choose(page, "8×8 digits (built in)")
+    train = page.get_by_role("button", name="Train", exact=True)
+    rerun(page, train.click)
+    page.get_by_test_id("stMetric").first.wait_for()
+    slider = page.get_by_test_id("stSidebar").get_by_role("slider", name="Spectral radius")
+    slider.focus()
+    for _ in range(10):
+        rerun(page, lambda: page.keyboard.press("ArrowRight"))      # 0.90 -> 1.00 by 0.01
+    rerun(page, train.click)
+    rerun(page, page.get_by_test_id("stSidebarNav").get_by_role("link", name="Runs").click)
+    page.get_by_role("heading", name="Compare two runs").wait_for()
+    diff = page.get_by_test_id("stDataFrame").nth(1)
+    diff.wait_for()
+    metrics = page.get_by_test_id("stMetricLabel").all_inner_texts()
+    assert "test accuracy · #1" in metrics and "test accuracy · #2" in metrics, metrics
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the comparison (CSV)").click()
+    path = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(path)
+    assert path.name == "liquid_lab_runs_1_vs_2.csv"
+    lines = path.read_text().splitlines()
+    assert lines[0] == "section,name,#1,#2"
+    assert "parameter,spectral_radius,0.9,1" in lines, lines
+    assert [line.split(",")[1] for line in lines[1:]] == [
+        "train accuracy", "test accuracy", "seconds", "spectral_radius"]
+    checked = check_presenter_view(page, "/runs with a comparison")
+    assert checked == 1                                 # the comparison's score bars
+    assert_no_error(page, "/runs with a comparison")
+    projector_shots(page, "runs_comparison")
