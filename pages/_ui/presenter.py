@@ -57,30 +57,35 @@ _SCENE_TRACES = frozenset({"scatter3d", "surface", "mesh3d", "cone", "streamtube
 
 
 def presenter_mode():
-    """Whether presenter mode is on: the URL flag ``presenter=1``, which the sidebar toggle sets.
+    """Whether presenter mode is on: set by the sidebar toggle or by ``presenter=1`` in a link.
 
-    The URL, not the toggle's own state, is the record: on a fresh server the
-    first session's first run is Streamlit's legacy page run (see
-    :func:`pages._ui.shell.through_router`), and the toggle drawn there came
-    back off on the next run, dropping presenter mode at the first click.
+    Kept in ``st.session_state["presenter_on"]``, which only the toggle's
+    ``on_change`` and the URL flag change: on a fresh server the first
+    session's first run is Streamlit's legacy page run (see
+    :func:`pages._ui.shell.through_router`), and the toggle's own state came
+    back off on the next run, dropping presenter mode at the first click; and
+    the menu's links drop the URL flag when the page changes.
     """
-    return st.query_params.get("presenter") == "1"
+    if st.query_params.get("presenter") == "1" or "presenter_on" not in st.session_state:
+        st.session_state["presenter_on"] = st.query_params.get("presenter") == "1"
+    return st.session_state["presenter_on"]
 
 
 def _toggled():
-    """``on_change`` of the presenter toggle: the URL flag follows it."""
-    if st.session_state["presenter"]:
-        st.query_params["presenter"] = "1"
-    else:
+    """``on_change`` of the presenter toggle: the session and the URL follow it."""
+    st.session_state["presenter_on"] = bool(st.session_state["presenter"])
+    if not st.session_state["presenter_on"]:
         st.query_params.pop("presenter", None)
 
 
 def presenter_toggle():
-    """The sidebar's presenter toggle, set from the URL on every run; the presenter CSS when on."""
+    """The sidebar's presenter toggle, set from :func:`presenter_mode` on every run; when on,
+    ``presenter=1`` in the URL (a copied link opens in presenter mode) and the presenter CSS."""
     st.session_state["presenter"] = presenter_mode()
     st.toggle("Presenter mode", key="presenter", on_change=_toggled,
               help="Larger fonts and figures, fewer controls: for projectors (1280×720 and up).")
     if presenter_mode():
+        st.query_params["presenter"] = "1"
         st.html(_PRESENTER_CSS)
 
 
