@@ -60,7 +60,7 @@ table = runs_table(runs)
 st.dataframe(table, width="stretch", hide_index=True,
              column_config={"label": st.column_config.TextColumn(width="large"),
                             "parameters": st.column_config.TextColumn(width="large")})
-left, right = st.columns([1, 4])
+left, right = st.columns(2)
 left.download_button("Download CSV", table.to_csv(index=False), file_name="liquid_lab_runs.csv",
                      mime="text/csv", icon=":material/download:", on_click="ignore")
 right.button("Clear runs", on_click=clear_runs, icon=":material/delete:")
