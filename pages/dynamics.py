@@ -11,7 +11,7 @@ from lnn_core.data import generators
 from pages._ui.errors import guarded
 from pages._ui.gate import gated, granted_slots
 from pages._ui.params import apply_preset, cached_reservoir, current_params, reservoir_controls
-from pages._ui.presenter import presenter_mode, style_figure
+from pages._ui.presenter import presenter_mode, show_figure, style_figure
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
 
@@ -136,7 +136,7 @@ with guarded("Try fewer neurons or fewer time steps."):
     presenter = presenter_mode()
 
     def chart(kind, option=None):
-        st.plotly_chart(styled_figure(kind, (params, signal, n_steps), presenter, option, run),
+        show_figure(styled_figure(kind, (params, signal, n_steps), presenter, option, run),
                         width="stretch")
 
     st.caption(description)
@@ -175,7 +175,7 @@ with guarded("Try fewer neurons or fewer time steps."):
         measured = st.session_state.get("memory_capacity")
         if measured and measured[0] == params:
             _, delays, curve, total = measured
-            st.plotly_chart(style_figure(figures.memory_capacity_figure(
+            show_figure(style_figure(figures.memory_capacity_figure(
                 delays, curve, total, params.n_units)), width="stretch")
             st.metric("Memory capacity", f"{total:.1f}", help=f"At most {params.n_units}.")
         else:

@@ -9,7 +9,7 @@ used, below the title.
 import streamlit as st
 
 from lnn_core import figures, lab
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import show_figure, style_figure
 from pages._ui.shell import available_pages, through_router
 
 through_router()
@@ -40,7 +40,7 @@ st.markdown(
 article_accuracy = lab.ARTICLE_ACCURACY
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.plotly_chart(style_figure(figures.architecture_diagram(), height=360), width="stretch",
+    show_figure(style_figure(figures.architecture_diagram(), height=360), width="stretch",
                     config={"staticPlot": True})
 with right:
     st.subheader("The article's claim")

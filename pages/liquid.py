@@ -15,7 +15,7 @@ from lnn_core.lab import irregular
 from pages._ui.errors import guarded
 from pages._ui.gate import gated, granted_slots
 from pages._ui.params import reservoir_controls
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
@@ -143,7 +143,7 @@ with guarded("Try a narrower τ range or fewer unfolds."):
     reservoirs = {cell: reservoir(params, cell, options) for cell, options in cell_options}
     trajectories = {name: {cell: lnn_core.run_states(res, signal(name))
                            for cell, res in reservoirs.items()} for name in INPUTS}
-    st.plotly_chart(style_figure(figs.cell_trajectories_figure(
+    show_figure(style_figure(figs.cell_trajectories_figure(
         time_axis, signal(input_name), trajectories[input_name], neurons,
         f"{input_name}: the same input through three kinds of neuron"), height=520),
         width="stretch")
@@ -159,7 +159,7 @@ with guarded("Try a narrower τ range or fewer unfolds."):
 
     st.subheader("The liquid part: time constants that move with the input")
     tau = ltc_effective_tau(reservoirs["ltc"], trajectories[input_name]["ltc"])
-    st.plotly_chart(style_figure(figs.effective_tau_figure(time_axis, signal(input_name), tau,
+    show_figure(style_figure(figs.effective_tau_figure(time_axis, signal(input_name), tau,
                                                            neurons), height=620), width="stretch")
     st.caption("An ESN neuron's time constant is fixed by its leak rate (1/leak steps); an LTC "
                "neuron's lies between τ/(1 + τ·Σ|W|) (every synapse open) and τ (every synapse "
@@ -167,8 +167,8 @@ with guarded("Try a narrower τ range or fewer unfolds."):
 
     st.subheader("Step and impulse responses")
     for tab, name in zip(st.tabs(["Step response", "Impulse response"]), ("Step", "Impulse")):
-        tab.plotly_chart(style_figure(figs.cell_trajectories_figure(
-            time_axis, signal(name), trajectories[name], neurons), height=460), width="stretch")
+        show_figure(style_figure(figs.cell_trajectories_figure(
+            time_axis, signal(name), trajectories[name], neurons), height=460), container=tab)
 
 st.subheader("One task, three neurons")
 task = st.radio("Task", TASKS, horizontal=True, key="liquid_task", persist_state="session")
@@ -189,8 +189,9 @@ if "liquid_comparison" in st.session_state:
                    column_config={"accuracy": st.column_config.NumberColumn(format="percent"),
                                   "seconds": st.column_config.NumberColumn(format="%.2f s")})
     left.caption(f"Task: {task}.")
-    right.plotly_chart(style_figure(figs.cell_comparison_figure(
-        table["cell"], table[score_name], table["seconds"], score_name)), width="stretch")
+    show_figure(style_figure(figs.cell_comparison_figure(
+        table["cell"], table[score_name], table["seconds"], score_name), share=0.66),
+        container=right)
 
 st.subheader("Irregular sampling: elapsed time as input")
 st.markdown("Liquid neurons are continuous in time: given the time between two samples, the LTC "
@@ -216,9 +217,9 @@ if "liquid_irregular" in st.session_state:
     left.dataframe(wide, hide_index=True, column_config={
         s: st.column_config.NumberColumn(format="percent") for s in irregular.SAMPLINGS})
     example = irregular.irregular_sines(3, seed=params.seed)
-    right.plotly_chart(style_figure(figs.irregular_sampling_figure(
+    show_figure(style_figure(figs.irregular_sampling_figure(
         example.times[0], example.X[0, :, 0], table["model"], table["sampling"],
-        table["accuracy"])), width="stretch")
+        table["accuracy"]), share=0.66), container=right)
     score = dict(zip(zip(table["sampling"], table["model"]), table["accuracy"]))
     liquid = max(score["irregular", "LTC"], score["irregular", "CfC"])
     control = score["irregular", "ESN + Δt input"]

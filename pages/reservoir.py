@@ -8,7 +8,7 @@ from lnn_core import figures
 from lnn_core.data import generators
 from pages._ui.errors import guarded
 from pages._ui.params import cached_reservoir, reservoir_controls
-from pages._ui.presenter import presenter_mode, style_figure
+from pages._ui.presenter import presenter_mode, show_figure, style_figure
 from pages._ui.shell import through_router
 
 through_router()
@@ -37,7 +37,7 @@ def styled_figures(params, presenter):
     and ``st.cache_data`` would re-validate every figure on unpickling.
     """
     reservoir = cached_reservoir(params)
-    return tuple(style_figure(fig) for fig in (
+    return tuple(style_figure(fig, share=0.5) for fig in (
         figures.eigenvalue_figure(reservoir.eigenvalues, reservoir.spectral_radius),
         figures.echo_state_figure(echo_state_distance(params)),
         figures.weight_heatmap(reservoir.W),
@@ -77,8 +77,8 @@ with guarded("Try fewer neurons or a larger density."):
 
     spectrum, echo, heatmap, histogram = styled_figures(params, presenter_mode())
     left, right = st.columns(2)
-    left.plotly_chart(spectrum, width="stretch")
-    right.plotly_chart(echo, width="stretch")
+    show_figure(spectrum, container=left)
+    show_figure(echo, container=right)
     if fades:
         right.success("The two runs converge: the state depends on the input, not the start.")
     else:
@@ -86,8 +86,8 @@ with guarded("Try fewer neurons or a larger density."):
                       "Lower the spectral radius or raise the input scaling.")
 
     left, right = st.columns(2)
-    left.plotly_chart(heatmap, width="stretch")
-    right.plotly_chart(histogram, width="stretch")
+    show_figure(heatmap, container=left)
+    show_figure(histogram, container=right)
     if reservoir.n_units > figures.MAX_HEATMAP:
         left.caption(f"The heatmap shows the top-left {figures.MAX_HEATMAP}×"
                      f"{figures.MAX_HEATMAP} sub-block (the first {figures.MAX_HEATMAP} "

@@ -16,7 +16,7 @@ from pages._ui.params import (
     nearest_ridge,
     reservoir_controls,
 )
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
@@ -193,10 +193,10 @@ if runs is not None:
     columns[1].metric("Evaluations", f"{len(runs):,}")
     columns[2].metric("Time", f"{state['seconds']:.1f} s" if "seconds" in state else "–")
     chart, report, table = st.tabs(["Chart", "Report", "Table"], key="sweep_tabs")  # kept on Apply
-    chart.plotly_chart(style_figure(sweep_figure(summary)), width="stretch", key="sweep_chart")
+    show_figure(style_figure(sweep_figure(summary)), key="sweep_chart", container=chart)
     figure = report_figure(summary)
-    report.plotly_chart(style_figure(figure, figure.layout.height), width="stretch",
-                        key="sweep_report")
+    show_figure(style_figure(figure, figure.layout.height), width="stretch",
+                        key="sweep_report", container=report)
     table.dataframe(summary, hide_index=True)
     st.success(f"Best point on {plain(top['task'])}: {describe_point(best)}, "   # a CSV's cell
                f"seed {best['seed']}.")

@@ -197,7 +197,7 @@ elif inputs is not None:
         st.session_state["ts_result_key"] = (data_key, estimator_kwargs, horizon, transform)
         if st.session_state.get("ts_recorded") is not result:
             st.session_state["ts_recorded"] = result
-            record_run("Time series", f"{data_label} (h = {horizon}, {transform})",
+            record_run("Forecast", f"{data_label} (h = {horizon}, {transform})",
                        params.as_dict(), forecast_metrics(result), result.seconds)
         show_forecast(result, target_name, horizon, time_title, params.n_units)
         tune_section(params, (data_key, horizon), forecast=(inputs, targets, horizon))

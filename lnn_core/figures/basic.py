@@ -24,6 +24,7 @@ __all__ = [
     "memory_capacity_figure",
     "pca_figure",
     "principal_components",
+    "score_bars_figure",
     "state_animation",
     "state_heatmap",
     "trajectories_figure",
@@ -422,4 +423,23 @@ def curves_figure(curves, x_title="x", y_title="y", title="Recorded curves"):
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title)
     fig.update_layout(title=title, legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def score_bars_figure(names, scores, title="Scores"):
+    """Grouped bars: each score (x) of each run (one trace per run), the value above its bar.
+
+    Parameters
+    ----------
+    names : sequence of str, length n_scores
+        Score names, e.g. ``["test accuracy", "train accuracy"]``.
+    scores : dict of str to sequence of float, each of length n_scores
+        Run label -> its value of each score (NaN where a run has none).
+    title : str
+    """
+    fig = go.Figure([go.Bar(x=list(names), y=list(values), name=label,
+                            texttemplate="%{y:.4g}", textposition="outside", cliponaxis=False)
+                     for label, values in scores.items()])
+    fig.update_yaxes(title="value")
+    fig.update_layout(title=title, barmode="group", legend={"orientation": "h", "y": -0.2})
     return fig

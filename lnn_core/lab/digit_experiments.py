@@ -288,7 +288,9 @@ def fit_and_score(X_train, y_train, X_test, y_test, estimator_kwargs, *, n_train
         the sequences; :data:`lnn_core.lab.article.FAST_97_SHIFT` is 1).
         Making the copies counts in ``seconds``.
     progress : callable ``(done, total)``, optional
-        Called while the training states are collected.
+        Three counts in a row: the training sequences while their states are
+        collected (the readout is solved after it reaches its total), the
+        ``n_scored`` training images scored, then the test images.
 
     Returns
     -------
@@ -313,8 +315,8 @@ def fit_and_score(X_train, y_train, X_test, y_test, estimator_kwargs, *, n_train
         X_fit, y_fit = shift_augment(X_fit, y_fit, shift)     # (n_train * (1 + 4 shift), ...)
     model.fit(X_fit, y_fit, progress=progress)
     del X_fit, y_fit
-    train_pred = model.predict(X_train[:n_scored])              # (n_scored,)
-    test_pred = model.predict(X_test)                           # (n_test,)
+    train_pred = model.predict(X_train[:n_scored], progress=progress)      # (n_scored,)
+    test_pred = model.predict(X_test, progress=progress)                   # (n_test,)
     return DigitRun(model, train_pred, test_pred, accuracy(y_train[:n_scored], train_pred),
                     accuracy(y_test, test_pred), time.perf_counter() - start)
 

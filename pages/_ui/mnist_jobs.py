@@ -15,7 +15,7 @@ from lnn_core.engine.model_io import save_model
 from lnn_core.lab import article
 from lnn_core.lab import digit_experiments as experiments
 from pages._ui.gate import counted_cache, gated, granted_slots
-from pages._ui.progress import progress_callback
+from pages._ui.progress import FIT_PHASES, progress_callback
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def train(data_key, n_train, estimator_kwargs, shift, _data):
     ``shift`` > 0 adds the images' shifted copies (``fit_and_score``).
     """
     granted_slots()                                # a cache miss waits in line (gate.gated)
-    progress, finish = progress_callback("Collecting reservoir states")
+    progress, finish = progress_callback("Training", FIT_PHASES)
     run = experiments.fit_and_score(_data.X_train, _data.y_train, _data.X_test, _data.y_test,
                                     estimator_kwargs, n_train=n_train, shift=shift,
                                     progress=progress)

@@ -18,7 +18,7 @@ from pages._ui.errors import guarded
 from pages._ui.gate import gated, job_slot
 from pages._ui.keys import upload_digest
 from pages._ui.params import apply_preset, nearest_ridge
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
 
@@ -158,17 +158,17 @@ def results_ui(trained, data):
     cols[3].metric("Time", f"{run.seconds:.1f} s", help="Fit and predict, both sets.")
     left, right = st.columns(2)
     matrix, labels = lnn_core.confusion_matrix(data.y_test, run.test_pred)
-    left.plotly_chart(style_figure(figs.confusion_figure(matrix, labels)), width="stretch")
+    show_figure(style_figure(figs.confusion_figure(matrix, labels), share=0.5), container=left)
     index = right.slider("Test image", 0, len(data.y_test) - 1, 0, key="mnist_image")
     states = lnn_core.run_states(run.model.reservoir_, data.X_test[index])
-    right.plotly_chart(style_figure(figs.reading_states_figure(
+    show_figure(style_figure(figs.reading_states_figure(
         data.X_test[index], states, n_neurons=100, title=f"Image {index}: true "
-        f"{data.y_test[index]}, predicted {run.test_pred[index]} · first 100 neurons")),
-        width="stretch")
+        f"{data.y_test[index]}, predicted {run.test_pred[index]} · first 100 neurons"),
+        share=0.5), container=right)
     wrong = experiments.misclassified(data.y_test, run.test_pred)
     st.subheader(f"Misclassified test images ({len(wrong):,})")
-    st.plotly_chart(figs.digit_gallery_figure(data.X_test[wrong[:16]], [
-        f"true {data.y_test[i]} → {run.test_pred[i]}" for i in wrong[:16]]), width="stretch")
+    show_figure(style_figure(figs.digit_gallery_figure(data.X_test[wrong[:16]], [
+        f"true {data.y_test[i]} → {run.test_pred[i]}" for i in wrong[:16]])))
 
 
 def article_ui(data, data_key):
@@ -201,7 +201,7 @@ def article_ui(data, data_key):
                            {"test accuracy": step.test_accuracy}, step.seconds)
     kept_key, steps = st.session_state.get("mnist_ladder", (None, None))
     if steps and kept_key == key:
-        st.plotly_chart(style_figure(figs.ladder_figure(
+        show_figure(style_figure(figs.ladder_figure(
             [s.name for s in steps], [s.explanation for s in steps],
             [s.test_accuracy for s in steps], article.ARTICLE_ACCURACY, "article: 35.8 %"),
             height=110 + 95 * len(steps)), width="stretch")
@@ -231,7 +231,7 @@ def curves_ui(data, data_key, sizes, n_train, estimator_kwargs, shift):
     kept_key, curve = st.session_state.get("mnist_curve", (None, None))
     if curve is not None and kept_key == key:
         label = "training images" if curve.vary == "n_train" else curve.vary
-        st.plotly_chart(style_figure(figs.accuracy_curve_figure(
+        show_figure(style_figure(figs.accuracy_curve_figure(
             curve.values, curve.train_accuracy, curve.test_accuracy, label,
             log_x=curve.vary in ("ridge", "n_train"))), width="stretch")
 
@@ -264,11 +264,11 @@ def draw_ui(trained):
             st.info("Draw a digit in the black box: the network reads it when you lift the pen.")
             return
         st.metric("The reservoir reads", str(reading.label))
-        st.plotly_chart(style_figure(figs.class_scores_figure(model.classes_, reading.scores),
-                                     height=300), width="stretch")
-        st.plotly_chart(style_figure(figs.reading_states_figure(
+        show_figure(style_figure(figs.class_scores_figure(model.classes_, reading.scores),
+                                 height=300, share=0.66))
+        show_figure(style_figure(figs.reading_states_figure(
             reading.image, reading.states, n_neurons=100,
-            title="Your digit, as the network reads it")), width="stretch")
+            title="Your digit, as the network reads it"), share=0.66))
 
 
 def export_import_ui(trained, data, model_params):

@@ -1,9 +1,11 @@
-"""The session's runs (for the Runs page) and parameter downloads."""
+"""The session's runs (for the Runs page): recording, labels that say what differs,
+comparison of two runs, and parameter downloads."""
 
 import json
 import time
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from .params import ReservoirParams
@@ -28,7 +30,8 @@ def record_run(kind, data, params, metrics, seconds, curves=None):
     Parameters
     ----------
     kind : str
-        What ran, e.g. ``"MNIST"``, ``"Time series"``, ``"Sweep"``.
+        What ran, e.g. ``"MNIST"``, ``"Article ladder"``, ``"Accuracy curve"``,
+        ``"Memory capacity"``, ``"Time series"``, ``"Sweep"``.
     data : str
         The data set or series, in words.
     params : dict
@@ -57,6 +60,101 @@ def record_run(kind, data, params, metrics, seconds, curves=None):
     runs.append(record)
     del runs[:-MAX_RUNS]
     return record
+
+
+def value_text(value):
+    """A parameter's value in words: floats with ``:g``, the rest as ``str``."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+#: Most differing parameters named in a run's label (the comparison shows them all).
+LABEL_PARAMETERS = 4
+
+
+def run_labels(runs):
+    """A label per run that says what differs from the other runs of its kind.
+
+    Parameters
+    ----------
+    runs : list of dict
+        Records of :func:`record_run`.
+
+    Returns
+    -------
+    dict of int to str
+        ``"#3 Memory capacity · spectral radius 1.6, input scaling 0.2"``: the
+        data when it differs (or when the run is the only one of its kind),
+        then each parameter whose value is not the same in all runs of that
+        kind (at most :data:`LABEL_PARAMETERS`, then "…").
+    """
+    labels = {}
+    for kind in dict.fromkeys(run["kind"] for run in runs):
+        group = [run for run in runs if run["kind"] == kind]
+        names = dict.fromkeys(name for run in group for name in run["params"])
+        varying = [name for name in names
+                   if len({value_text(run["params"].get(name, "–")) for run in group}) > 1]
+        show_data = len(group) == 1 or len({run["data"] for run in group}) > 1
+        for run in group:
+            parts = [run["data"]] if show_data else []
+            parts += [f"{name.replace('_', ' ')} {value_text(run['params'].get(name, '–'))}"
+                      for name in varying[:LABEL_PARAMETERS]]
+            if len(varying) > LABEL_PARAMETERS:
+                parts.append("…")
+            labels[run["id"]] = f"#{run['id']} {kind} · " + (", ".join(parts) or "same settings")
+    return labels
+
+
+def runs_table(runs):
+    """One row per run: its label (what differs), what ran, one column per score, all parameters."""
+    labels = run_labels(runs)
+    rows = []
+    for run in runs:
+        row = {"run": run["id"], "label": labels[run["id"]], "time": run["time"],
+               "kind": run["kind"], "data": run["data"]}
+        row.update(run["metrics"])
+        row["seconds"] = round(run["seconds"], 2)
+        row["parameters"] = ", ".join(f"{k}={value_text(v)}" for k, v in run["params"].items())
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    # every score before the long parameters text, whichever run brought it in
+    last = ["seconds", "parameters"]
+    return table[[c for c in table.columns if c not in last] + last]
+
+
+def parameter_diff(first, second):
+    """The parameters (and kind, data) that differ between two runs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``parameter``, ``#<id of first>``, ``#<id of second>``; one row
+        per differing entry, ``–`` where a run does not have the parameter.
+    """
+    rows = [(field, first[field], second[field]) for field in ("kind", "data")
+            if first[field] != second[field]]
+    for name in dict.fromkeys([*first["params"], *second["params"]]):
+        values = [value_text(run["params"].get(name, "–")) for run in (first, second)]
+        if values[0] != values[1]:
+            rows.append((name, *values))
+    return pd.DataFrame(rows, columns=["parameter", f"#{first['id']}", f"#{second['id']}"],
+                        dtype=object)
+
+
+def score_table(first, second):
+    """Every score of either run, and its wall time, side by side (NaN where a run has none)."""
+    names = list(dict.fromkeys([*first["metrics"], *second["metrics"]]))
+    rows = [(name, first["metrics"].get(name, np.nan), second["metrics"].get(name, np.nan))
+            for name in names]
+    rows.append(("seconds", first["seconds"], second["seconds"]))
+    return pd.DataFrame(rows, columns=["score", f"#{first['id']}", f"#{second['id']}"])
+
+
+def comparison_csv(first, second):
+    """The comparison as CSV text: one ``section`` column (score / parameter), then both runs."""
+    scores = score_table(first, second).rename(columns={"score": "name"})
+    params = parameter_diff(first, second).rename(columns={"parameter": "name"})
+    table = pd.concat([scores.assign(section="score"), params.assign(section="parameter")])
+    return table[["section", "name", f"#{first['id']}", f"#{second['id']}"]].to_csv(index=False)
 
 
 def download_params_button(params, file_name="parameters.json", label="Download parameters (JSON)"):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .presenter import _PRESENTER_CSS, presenter_mode
+from .presenter import presenter_toggle
 
 #: (path, title, icon, url_path) of every page, in menu order; url_path None = default page.
 PAGES = (
@@ -160,20 +160,13 @@ def shared_sidebar():
     """The sidebar shared by every page: presenter toggle and an About line.
 
     Called once per run by ``app.py`` before the page; reads the reservoir
-    parameters of a shared link (whatever page it opens), injects the
-    presenter CSS and keeps ``presenter=1`` in the URL while it is on.
+    parameters of a shared link (whatever page it opens); presenter mode lives in the
+    URL (``presenter=1``, see :func:`.presenter.presenter_toggle`).
     """
     from .params import _init_from_url
 
-    presenter_mode()  # initialise from the URL before the toggle exists
     _init_from_url()  # a shared link's parameters survive landing on any page
     with st.sidebar:
-        st.toggle("Presenter mode", key="presenter", persist_state="session",
-                  help="Larger fonts and figures, fewer controls: for projectors.")
+        presenter_toggle()
         st.caption("**About** · Liquid Lab: reservoir computing and liquid neural networks, "
                    "hands-on. Every view is a link: copy the URL to share it.")
-    if presenter_mode():
-        st.html(_PRESENTER_CSS)
-        st.query_params["presenter"] = "1"
-    elif "presenter" in st.query_params:
-        del st.query_params["presenter"]

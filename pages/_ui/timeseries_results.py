@@ -7,7 +7,7 @@ import streamlit as st
 import lnn_core
 from lnn_core.figures import story as figs
 
-from .presenter import style_figure
+from .presenter import show_figure, style_figure
 from .text import figure_text, plain
 
 #: Below this many test sequences the page says how wide the accuracy's interval is.
@@ -85,13 +85,13 @@ def show_forecast(result, target_name, horizon, x_title, n_units):
                    "readout can memorise them. Raise the ridge penalty or use fewer neurons.",
                    icon=":material/warning:")
     test = slice(result.split, None)
-    st.plotly_chart(style_figure(figs.forecast_figure(
+    show_figure(style_figure(figs.forecast_figure(
         result.target_time[test], result.truth_units[test], result.predicted_units[test],
         f"Predicting {figure_text(target_name, limit=60)} {horizon} step(s) ahead on the test "
         "part", baseline=(BASELINE_NAMES[best].lower(), result.baseline_forecasts[best]),
         x_title=figure_text(x_title, limit=40))), width="stretch")
     if result.generated is not None:
-        st.plotly_chart(style_figure(figs.generation_figure(
+        show_figure(style_figure(figs.generation_figure(
             np.arange(result.split, result.split + len(result.generated)), result.free_truth,
             result.generated, result.valid_steps)), width="stretch")
 
@@ -117,7 +117,7 @@ def show_accuracy(result, train_size):
                 f"{100 * (high - low):.0f} percentage points wide ({low:.1%} to {high:.1%}): "
                 "accuracies inside it cannot be told apart.", icon=":material/info:")
     matrix, labels = lnn_core.confusion_matrix(result.truth, result.predicted)
-    st.plotly_chart(style_figure(figs.confusion_figure(             # labels are CSV cells
+    show_figure(style_figure(figs.confusion_figure(             # labels are CSV cells
         matrix, [figure_text(label, limit=30) for label in labels])), width="stretch")
 
 

@@ -19,7 +19,7 @@ from lnn_core.lab.timeseries import TRAIN_FRACTION
 from pages._ui.errors import guarded
 from pages._ui.gate import job_gate, job_slot
 from pages._ui.params import apply_preset
-from pages._ui.presenter import style_figure
+from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
 
@@ -137,8 +137,8 @@ def tune_section(params, data_key, *, dataset=None, pooling=None, seed=0, foreca
     cols[2].metric("Points scored", f"{result.evaluations} in {result.seconds:.0f} s")
     shown = result.best.get("pooling", next(iter(result.runs), None))
     if shown in result.runs:
-        st.plotly_chart(style_figure(sweep_figure(result.summary(shown))), width="stretch",
-                        key=f"{_KEY}_map")
+        show_figure(style_figure(sweep_figure(result.summary(shown))), width="stretch",
+                    key=f"{_KEY}_map")
     best = describe_point(result.best) + (f", pooling={result.best['pooling']}"
                                          if "pooling" in result.best else "")
     if result.improved:
