@@ -53,8 +53,8 @@ import math
 import os
 
 from ._validation import check_choice, check_int, check_number
-from .engine.estimators import _BLOCK  # samples per streamed feature block
 from .engine.reservoir import CELLS, draw_bytes
+from .engine.states import FEATURE_BLOCK as _BLOCK  # samples per streamed feature block
 from .engine.states import POOLINGS, default_chunk_size, default_n_jobs, n_features
 
 __all__ = [

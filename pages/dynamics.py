@@ -2,6 +2,7 @@
 
 import time
 from dataclasses import replace
+from datetime import timedelta
 
 import streamlit as st
 
@@ -31,7 +32,7 @@ PRESETS = {
 }
 
 
-@st.cache_data(max_entries=8, ttl="1h", show_spinner="Running the reservoir…")
+@st.cache_data(max_entries=8, ttl=timedelta(hours=1), show_spinner="Running the reservoir…")
 def simulate(params, signal, n_steps):
     """Input, states and echo-state distance of one reservoir on one generated signal."""
     reservoir = cached_reservoir(params)
@@ -41,7 +42,7 @@ def simulate(params, signal, n_steps):
     return series.time, series.values, states, distance, series.description
 
 
-@st.cache_data(max_entries=16, ttl="1h", show_spinner="Measuring memory capacity…")
+@st.cache_data(max_entries=16, ttl=timedelta(hours=1), show_spinner="Measuring memory capacity…")
 def measure_memory(params):
     """Memory-capacity curve on i.i.d. uniform input; returns (delays, curve, total, seconds)."""
     granted_slots()                                # a cache miss waits in line (gate.gated)
@@ -61,7 +62,7 @@ def memory_capacity_bytes(n_units):
 HEIGHTS = {"trajectories": 520, "heatmap": 520, "pca": 560, "animation": 520, "distance": None}
 
 
-@st.cache_resource(max_entries=48, ttl="1h", show_spinner=False)
+@st.cache_resource(max_entries=48, ttl=timedelta(hours=1), show_spinner=False)
 def styled_figure(kind, run_key, presenter, option, _run):
     """One figure of one simulation, built and styled once for every session.
 
@@ -88,7 +89,7 @@ def styled_figure(kind, run_key, presenter, option, _run):
     return style_figure(fig, height=HEIGHTS[kind])
 
 
-@st.cache_data(max_entries=32, ttl="1h", show_spinner="Locating the edge of chaos…")
+@st.cache_data(max_entries=32, ttl=timedelta(hours=1), show_spinner="Locating the edge of chaos…")
 def find_edge(params, signal, n_steps):
     """:func:`lnn_core.echo_state_edge` for ``params`` (any radius) on the page's signal."""
     series = generators.generate(signal, n_steps, seed=params.seed)

@@ -1,6 +1,7 @@
 """Time series: forecast a signal (and let the model run on its own), or classify sequences."""
 
 import functools
+from datetime import timedelta
 
 import numpy as np
 import streamlit as st
@@ -43,7 +44,7 @@ PARSERS = {"forecast": datasets.parse_forecast_csv, "long": datasets.parse_long_
            "wide": datasets.parse_wide_csv, "ts": datasets.parse_ts}
 
 
-@st.cache_resource(max_entries=8, ttl="1h", show_spinner="Training the readout…")
+@st.cache_resource(max_entries=8, ttl=timedelta(hours=1), show_spinner="Training the readout…")
 def forecast(data_key, estimator_kwargs, horizon, free_channel, transform, _inputs, _targets,
              _time):
     """Fit and score a forecaster; ``data_key`` names the arrays and times by content (file,
@@ -53,7 +54,7 @@ def forecast(data_key, estimator_kwargs, horizon, free_channel, transform, _inpu
                                    free_channel, transform=transform, time=_time)
 
 
-@st.cache_resource(max_entries=4, ttl="1h", show_spinner=False)
+@st.cache_resource(max_entries=4, ttl=timedelta(hours=1), show_spinner=False)
 def classify(data_key, estimator_kwargs, seed, _dataset, _test):
     """Fit and score a classifier; ``data_key`` is the uploads' SHA-256 and their layout."""
     granted_slots()
@@ -64,7 +65,7 @@ def classify(data_key, estimator_kwargs, seed, _dataset, _test):
     return result
 
 
-@counted_cache(max_entries=4, ttl="1h", show_spinner="Reading the file…")
+@counted_cache(max_entries=4, ttl=timedelta(hours=1), show_spinner="Reading the file…")
 def parse_upload(sha256, layout, name, _raw):
     if len(_raw) >= LARGE_UPLOAD:
         granted_slots()

@@ -22,6 +22,9 @@ from .readout import RidgeAccumulator, dual_ridge
 from .representations import fit_state_projection, model_space_features
 from .reservoir import make_reservoir
 from .states import (
+    FEATURE_BLOCK as _BLOCK,
+)
+from .states import (
     POOLINGS,
     as_sequences,
     collect_features,
@@ -31,9 +34,6 @@ from .states import (
 )
 
 __all__ = ["EchoStateClassifier", "EchoStateRegressor"]
-
-# Rows per block when streaming features into the normal equations.
-_BLOCK = 2048
 
 
 def _is_table(X):

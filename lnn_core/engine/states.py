@@ -21,9 +21,22 @@ from ..errors import DataError
 from .cells import kernel_for
 from .representations import model_space_width
 
-__all__ = ["POOLINGS", "collect_features", "stream_features", "run_states", "as_sequences",
-           "n_features", "single_threaded_blas", "default_chunk_size", "as_elapsed",
-           "elapsed_from_timestamps"]
+#: Rows per block when the estimators stream features into the normal equations
+#: (here, not in ``estimators``, so the memory guard can read it without scikit-learn).
+FEATURE_BLOCK = 2048
+
+__all__ = [
+    "POOLINGS",
+    "as_elapsed",
+    "as_sequences",
+    "collect_features",
+    "default_chunk_size",
+    "elapsed_from_timestamps",
+    "n_features",
+    "run_states",
+    "single_threaded_blas",
+    "stream_features",
+]
 
 #: Readout feature layouts ("model_space": :mod:`lnn_core.engine.representations`).
 POOLINGS = ("last", "mean", "mean+last", "points", "model_space", "states")

@@ -6,6 +6,7 @@ unhashed as ``_data``.  The numbers come from :mod:`lnn_core.lab.digit_experimen
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import streamlit as st
 
@@ -33,20 +34,20 @@ class Trained:
 
 # ----------------------------------------------------------------------------- cached core calls
 
-@st.cache_resource(max_entries=3, ttl="2h", show_spinner="Loading the images…")
+@st.cache_resource(max_entries=3, ttl=timedelta(hours=2), show_spinner="Loading the images…")
 def load_source(source):
     """Built-in data sets, shared read-only by every session."""
     return datasets.load_digits_sequences() if source == "digits" else \
         datasets.load_mnist("sample" if source == "sample" else "cache")
 
 
-@counted_cache(max_entries=2, ttl="1h", show_spinner="Reading the upload…")
+@counted_cache(max_entries=2, ttl=timedelta(hours=1), show_spinner="Reading the upload…")
 def load_upload(sha256, _files):
     """The uploaded files as MNIST data, keyed by :func:`pages._ui.keys.upload_digest`."""
     return datasets.load_mnist(list(_files) if len(_files) > 1 else _files[0])
 
 
-@st.cache_resource(max_entries=6, ttl="2h", show_spinner=False)
+@st.cache_resource(max_entries=6, ttl=timedelta(hours=2), show_spinner=False)
 def train(data_key, n_train, estimator_kwargs, shift, _data):
     """Fit on the first ``n_train`` images (the bar is drawn inside, so a cache hit replays it).
 
@@ -62,7 +63,7 @@ def train(data_key, n_train, estimator_kwargs, shift, _data):
     return Trained(run, (data_key, n_train, estimator_kwargs, shift), save_model(run.model))
 
 
-@st.cache_data(max_entries=8, ttl="2h", show_spinner=False)
+@st.cache_data(max_entries=8, ttl=timedelta(hours=2), show_spinner=False)
 def accuracy_curve(data_key, n_train, estimator_kwargs, shift, vary, values, _data):
     granted_slots()
     progress, finish = progress_callback(f"Training {len(values)} models")
@@ -73,7 +74,7 @@ def accuracy_curve(data_key, n_train, estimator_kwargs, shift, vary, values, _da
     return curve
 
 
-@st.cache_resource(max_entries=4, ttl="12h", show_spinner=False)
+@st.cache_resource(max_entries=4, ttl=timedelta(hours=12), show_spinner=False)
 def ladder(data_key, n_train, n_test, n_units, _data):
     """The article's method and the fixes, one setting per rung (the last is :data:`article.TUNED`)."""
     granted_slots()
