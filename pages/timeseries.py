@@ -12,9 +12,10 @@ from lnn_core.engine.model_io import load_model_file
 from lnn_core.figures import story as figs
 from lnn_core.lab import timeseries
 from pages._ui.errors import guarded
+from pages._ui.exercises import exercises_ui
 from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
 from pages._ui.keys import upload_digest
-from pages._ui.params import reservoir_controls
+from pages._ui.params import linked, reservoir_controls
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
@@ -67,26 +68,27 @@ st.markdown("The reservoir reads a series one step at a time; a linear readout m
             "the value **h steps ahead** (forecasting) or, pooled over a whole sequence, to a "
             "class. A forecaster fed its own output becomes a generator: how long it stays close "
             "to the truth is its *valid time*.")
-params = reservoir_controls()
+exercise_box = st.container()
+params = reservoir_controls(page="timeseries")
 estimator_kwargs = tuple(sorted(params.estimator_kwargs().items()))
 
-source = st.segmented_control("Data", ["Built-in", "Upload"], default="Built-in",
-                              key="ts_source", persist_state="session") or "Built-in"
+source = linked(st.segmented_control, "Data", ["Built-in", "Upload"], default="Built-in",
+                key="ts_source", persist_state="session") or "Built-in"
 inputs = targets = dataset = result = None     # result: the model of this data and settings
 with guarded("Check the file's layout and columns."):
     if source == "Built-in":
         cols = st.columns(3)
-        name = cols[0].selectbox("Series", SERIES, index=SERIES.index("Mackey-Glass"),
-                                 key="ts_series", persist_state="session")
-        n_steps = cols[1].slider("Length", 500, 10000, 3000, 500, key="ts_length",
-                                 persist_state="session")
-        seed = cols[2].number_input("Series seed", 0, 9999, 0, key="ts_seed",
-                                    persist_state="session")
+        name = linked(cols[0].selectbox, "Series", SERIES, index=SERIES.index("Mackey-Glass"),
+                      key="ts_series", persist_state="session")
+        n_steps = linked(cols[1].slider, "Length", 500, 10000, 3000, 500, key="ts_length",
+                         persist_state="session")
+        seed = linked(cols[2].number_input, "Series seed", 0, 9999, 0, key="ts_seed",
+                      persist_state="session")
         series = datasets.generate(name, n_steps, seed=seed)
         st.caption(series.description)
         channels = ["x", "y", "z"] if np.ndim(series.values) == 2 else [name]
-        target_name = name if len(channels) == 1 else st.selectbox(
-            "Target", channels, key="ts_channel", persist_state="session")
+        target_name = name if len(channels) == 1 else linked(
+            st.selectbox, "Target", channels, key="ts_channel", persist_state="session")
         inputs, targets, free_channel = timeseries.forecast_arrays(
             series, channels.index(target_name))
         data_key = ("built-in", name, n_steps, seed, target_name)
@@ -156,11 +158,11 @@ if dataset is not None:
 elif inputs is not None:
     with guarded("Try a shorter horizon or another target."):
         if free_channel is not None:
-            horizon = st.slider("Horizon h (predict the target h steps ahead)", 1, 50, 1,
-                                key="ts_horizon", persist_state="session")
+            horizon = linked(st.slider, "Horizon h (predict the target h steps ahead)", 1, 50,
+                             1, key="ts_horizon", persist_state="session")
         else:
-            horizon = st.slider("Delay h (predict the output h steps after the input)", 0, 50, 0,
-                                key="ts_delay", persist_state="session")
+            horizon = linked(st.slider, "Delay h (predict the output h steps after the input)",
+                             0, 50, 0, key="ts_delay", persist_state="session")
         st.session_state.pop("ts_result", None)           # a refused run leaves no old model
         result = None
         estimate = timeseries.estimate_forecast_memory(*inputs.shape, estimator_kwargs)
@@ -193,6 +195,11 @@ elif inputs is not None:
                 np.arange(result.split, result.split + len(result.generated)), result.free_truth,
                 result.generated, result.valid_steps)), width="stretch")
 
+with exercise_box:                   # the forecast's numbers, when there is one
+    exercises_ui("timeseries", **({} if dataset is not None or result is None else {
+        "series": name if source == "Built-in" else "an upload", "horizon": horizon,
+        "nrmse": result.score,
+        "valid_steps": None if result.generated is None else result.valid_steps}))
 if inputs is None and dataset is None:
     st.stop()                        # nothing loaded yet: no model to export or test
 with st.expander("Export / import the model", icon=":material/save:"):

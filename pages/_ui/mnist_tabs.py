@@ -16,7 +16,7 @@ from lnn_core.lab import digit_experiments as experiments
 from pages._ui.errors import guarded
 from pages._ui.gate import gated, job_slot
 from pages._ui.keys import upload_digest
-from pages._ui.params import apply_preset, nearest_ridge
+from pages._ui.params import apply_preset, linked, nearest_ridge
 from pages._ui.presenter import style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button
@@ -50,7 +50,8 @@ def _apply_tuned():
     values["ridge"] = nearest_ridge(TUNED["ridge"])
     apply_preset(values | {"seed": TUNED["random_state"], "cell": "esn",
                            "mnist_pooling": TUNED["pooling"], "mnist_n_points": TUNED["n_points"],
-                           "mnist_bidirectional": TUNED["bidirectional"]})
+                           "mnist_bidirectional": TUNED["bidirectional"]},
+                 source="the Tuned preset")
 
 
 def readout_ui():
@@ -61,23 +62,20 @@ def readout_ui():
     dict
         ``pooling``, ``n_points`` and ``bidirectional`` (``EchoStateClassifier`` names).
     """
-    # defaults through the session (not the widgets) so the Tuned preset may set them too
-    for key, default in (("mnist_pooling", "mean+last"), ("mnist_n_points", 4),
-                         ("mnist_bidirectional", False)):
-        st.session_state.setdefault(key, default)
     with st.sidebar:
         st.subheader("Readout features")
-        pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:4], key="mnist_pooling",
+        pooling = linked(st.selectbox, "Pooling", lnn_core.POOLINGS[:4], key="mnist_pooling",
+                         index=lnn_core.POOLINGS.index("mean+last"), persist_state="session",
+                         help="How the states over the rows become features: the last "
+                              "state, their mean, both, or the states at a few evenly "
+                              "spaced rows.")
+        n_points = linked(st.slider, "Rows sampled", 2, 8, 4, key="mnist_n_points",
+                          persist_state="session",
+                          disabled=pooling != "points", help="States kept by 'points' pooling.")
+        bidirectional = linked(st.toggle, "Also read bottom-up", False, key="mnist_bidirectional",
                                persist_state="session",
-                               help="How the states over the rows become features: the last "
-                                    "state, their mean, both, or the states at a few evenly "
-                                    "spaced rows.")
-        n_points = st.slider("Rows sampled", 2, 8, key="mnist_n_points", persist_state="session",
-                             disabled=pooling != "points", help="States kept by 'points' pooling.")
-        bidirectional = st.toggle("Also read bottom-up", key="mnist_bidirectional",
-                                  persist_state="session",
-                                  help="Read each image backwards too and join both readings' "
-                                       "features: better accuracy, twice the time.")
+                               help="Read each image backwards too and join both readings' "
+                                    "features: better accuracy, twice the time.")
         st.button("Tuned preset", on_click=_apply_tuned, icon=":material/tune:",
                   help=f"The best configuration found for MNIST: {TUNED}.")
     return {"pooling": pooling, "n_points": n_points, "bidirectional": bidirectional}
@@ -94,9 +92,8 @@ def data_ui():
         What the data is, by content: the built-in source's name, or
         ``"upload:"`` and :func:`pages._ui.keys.upload_digest` of every file.
     """
-    source = st.segmented_control("Data", list(SOURCES), format_func=SOURCES.get,
-                                  default="digits", key="mnist_source",
-                                  persist_state="session") or "digits"
+    source = linked(st.segmented_control, "Data", list(SOURCES), format_func=SOURCES.get,
+                    default="digits", key="mnist_source", persist_state="session") or "digits"
     with guarded("Pick another source, or check the files."):
         if source == "upload":
             files = st.file_uploader("Keras .npz, the four IDX files, or CSV (label, 784 pixels)",

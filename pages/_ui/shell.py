@@ -108,21 +108,29 @@ def freeze_libraries():
 
 
 def shared_sidebar():
-    """The sidebar shared by every page: presenter toggle and an About line.
+    """The sidebar shared by every page: presenter toggle, About, and the pages' settings.
 
-    Called once per run by ``app.py`` before the page; reads the reservoir
-    parameters of a shared link (whatever page it opens), injects the
-    presenter CSS and keeps ``presenter=1`` in the URL while it is on.
+    Called once per run by ``app.py`` before the page; notes whether the run is
+    the session's first (only then does the page read its settings from the
+    link), injects the presenter CSS and keeps ``presenter=1`` in the URL while
+    it is on.  Below the About line: which pages have settings changed from
+    their defaults, and one button that resets them all.
     """
-    from .params import _init_from_url
+    from .params import begin_run, pages_overview, reset_all_pages
 
+    begin_run()
     presenter_mode()  # initialise from the URL before the toggle exists
-    _init_from_url()  # a shared link's parameters survive landing on any page
     with st.sidebar:
         st.toggle("Presenter mode", key="presenter", persist_state="session",
                   help="Larger fonts and figures, fewer controls: for projectors.")
         st.caption("**About** · Liquid Lab: reservoir computing and liquid neural networks, "
-                   "hands-on. Every view is a link: copy the URL to share it.")
+                   "hands-on. Each page keeps its own settings; every view is a link: copy "
+                   "the URL to share it.")
+        pages_overview(st.empty())
+        st.button("Reset all pages", on_click=reset_all_pages, key="reset_all",
+                  icon=":material/restart_alt:",
+                  help="Every page's reservoir and controls back to their defaults; runs and "
+                       "exercises are kept.")
     if presenter_mode():
         st.html(_PRESENTER_CSS)
         st.query_params["presenter"] = "1"
