@@ -12,10 +12,12 @@ Every number in "what you should see" was measured with the page's defaults
 (seed 0) by the page's own calls; see the README's lesson plan.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import streamlit as st
+
+from .text import plain
 
 
 @dataclass(frozen=True)
@@ -305,6 +307,9 @@ def page_exercises(page):
 def exercises_ui(page, **values):
     """The page's exercises in one expander; the chosen one is in the URL as ``exercise``.
 
+    A link's ``exercise`` opens the expander on that exercise (when it is one of
+    this page's; otherwise a sentence says so).
+
     Parameters
     ----------
     page : str
@@ -317,26 +322,36 @@ def exercises_ui(page, **values):
     dict
         Each of the page's exercise keys -> :class:`Check`.
     """
-    from .params import linked
+    from .params import link_value
 
     exercises = page_exercises(page)
     checks = {exercise.key: exercise.check(values) for exercise in exercises}
     done = st.session_state.setdefault(DONE, set())
     done.update(key for key, check in checks.items() if check.done)
-    linked_here = st.query_params.get("exercise") in checks
-    label = f"Exercises ({sum(key in done for key in checks)} of {len(checks)} done)"
-    with st.expander(label, icon=":material/school:", expanded=linked_here):
-        key = linked(st.segmented_control, "Exercise", list(checks), key="exercise",
-                     format_func=lambda k: ("✓ " if k in done else "") + BY_KEY[k].title)
-        if key is None:
-            st.caption("Pick an exercise. Its link (the page's URL) opens it for anyone.")
+    key = f"exercise_{page}"
+    text = link_value("exercise")
+    if text is not None and text in checks:
+        st.session_state[key] = text
+    elif text is not None:
+        st.warning(f"The link opens the exercise {plain(text, limit=100, quote=True)}, which "
+                   f"is not one of this page's: {', '.join(checks)}.",
+                   icon=":material/link_off:")
+    label = f"Exercises ({sum(k in done for k in checks)} of {len(checks)} done)"
+    with st.expander(label, icon=":material/school:", expanded=text in checks):
+        choice = st.segmented_control("Exercise", list(checks), key=key, persist_state="session",
+                                      format_func=lambda k: BY_KEY[k].title)
+        if choice is None:
+            if "exercise" in st.query_params:
+                del st.query_params["exercise"]
+            st.caption("Pick an exercise. The page's link then opens it for anyone.")
             return checks
-        exercise, check = BY_KEY[key], checks[key]
+        st.query_params["exercise"] = choice
+        exercise, check = BY_KEY[choice], checks[choice]
         st.markdown(f"**Try** · {exercise.task}\n\n**You should see** · {exercise.expected}"
                     f"\n\n**Why** · {exercise.why}")
         if check.done:
             st.success(check.status, icon=":material/check_circle:")
-        elif key in done:
+        elif choice in done:
             st.info("Done earlier in this session. Now: " + check.status)
         else:
             st.info(check.status, icon=":material/pending:")

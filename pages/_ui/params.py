@@ -211,6 +211,11 @@ def begin_run():
     st.session_state[_LINK] = st.query_params.to_dict() if landing else {}
 
 
+def link_value(name):
+    """The value of ``name`` in the link the session opened with, on its first run only."""
+    return st.session_state.get(_LINK, {}).get(name)
+
+
 def _remember(page, name):
     """``on_change`` of a parameter widget: keep its new value, moved by hand."""
     st.session_state[_stored(page, name)] = st.session_state[name]
