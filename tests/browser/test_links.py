@@ -51,14 +51,18 @@ def fresh(browser, url):
     return page
 
 
-def press(page, slider_name, key, times, url_part):
-    """Focus the slider called ``slider_name``, press ``key`` ``times`` times, wait until the
-    URL holds ``url_part`` and the run it started is over; return the slider's value."""
+def press(page, slider_name, key, target, url_part):
+    """Press ``key`` on the slider called ``slider_name`` until it shows ``target`` (a key
+    pressed while a run redraws the slider can be lost), wait until the URL holds
+    ``url_part`` and the last run is over; return the slider's value."""
     slider = page.get_by_role("slider", name=slider_name)
-    slider.focus()
-    for _ in range(times):
+    for _ in range(100):                         # bounded: a step at a time
+        if slider.get_attribute("aria-valuetext") == target:
+            break
+        slider.focus()
         page.keyboard.press(key)
-    page.wait_for_url(re.compile(re.escape(url_part)))
+        page.wait_for_timeout(150)
+    page.wait_for_url(re.compile(re.escape(url_part)), timeout=SLOW_MS)
     page.wait_for_timeout(3000)                  # the last key's run starts
     wait_for_app(page, timeout=SLOW_MS)
     return slider.get_attribute("aria-valuetext")
@@ -103,8 +107,8 @@ def reopened(browser, page):
 @pytest.mark.timeout(300)
 def test_reservoir_link_reopens_with_the_same_numbers(page, base_url, browser):
     start(page, base_url, "reservoir")
-    assert press(page, "Spectral radius", "ArrowRight", 40, "spectral_radius=1.3") == "1.30"
-    assert press(page, "Input scaling", "ArrowRight", 2, "input_scaling=0.6") == "0.60"
+    assert press(page, "Spectral radius", "ArrowRight", "1.30", "spectral_radius=1.3") == "1.30"
+    assert press(page, "Input scaling", "ArrowRight", "0.60", "input_scaling=0.6") == "0.60"
     assert query(page.url) == {"spectral_radius=1.3", "input_scaling=0.6"}
     numbers = [metric_value(page, name) for name in ("Spectral radius", "Forgets its start")]
     other = reopened(browser, page)
@@ -167,7 +171,7 @@ def test_time_series_link_keeps_series_and_horizon(page, base_url, browser):
     """The issue's case: Lorenz-63 with horizon 5 reopened as Mackey-Glass, horizon 1."""
     start(page, base_url, "timeseries")
     select(page, "Series", "Lorenz-63")
-    assert press(page, "Horizon h (predict the target h steps ahead)", "ArrowRight", 4,
+    assert press(page, "Horizon h (predict the target h steps ahead)", "ArrowRight", "5",
                  "ts_horizon=5") == "5"
     assert {"ts_series=Lorenz-63", "ts_horizon=5"} <= query(page.url), page.url
     nrmse = '[data-testid="stMetricLabel"]:has-text("Test NRMSE")'
