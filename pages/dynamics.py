@@ -10,8 +10,15 @@ import lnn_core
 from lnn_core import figures
 from lnn_core.data import generators
 from pages._ui.errors import guarded
+from pages._ui.exercises import exercises_ui
 from pages._ui.gate import gated, granted_slots
-from pages._ui.params import apply_preset, cached_reservoir, current_params, reservoir_controls
+from pages._ui.params import (
+    apply_preset,
+    cached_reservoir,
+    current_params,
+    linked,
+    reservoir_controls,
+)
 from pages._ui.presenter import presenter_mode, show_figure, style_figure
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
@@ -105,7 +112,7 @@ def apply_edge():
     signal = st.session_state.get("input_signal", SIGNALS[0])
     edge = find_edge(replace(params, spectral_radius=0.0), signal,
                      st.session_state.get("n_steps", 400))
-    apply_preset({"spectral_radius": edge})
+    apply_preset({"spectral_radius": edge}, source="the Edge of chaos preset")
     st.session_state["dynamics_edge"] = (replace(params, spectral_radius=edge), signal, edge)
 
 
@@ -115,17 +122,19 @@ st.markdown(
     "input with rich, varied trajectories and forgets old inputs gradually: "
     "**fading memory**. Too small a spectral radius and it barely reacts; too large "
     "and it churns on its own. Try the presets, then press ▶ Play in *Animation*.")
+exercise_box = st.container()
 
 columns = st.columns(len(PRESETS))
 for column, (name, (values, text)) in zip(columns, PRESETS.items()):
     column.button(name, on_click=apply_edge if values is None else apply_preset,
-                  args=() if values is None else (values,), help=text, width="stretch")
+                  args=() if values is None else (values,), help=text, width="stretch",
+                  kwargs={} if values is None else {"source": f"the {name} preset"})
 
-params = reservoir_controls(show=("n_units", "spectral_radius", "density", "input_scaling",
+params = reservoir_controls(page="dynamics", show=("n_units", "spectral_radius", "density", "input_scaling",
                                   "bias_scaling", "leak_rate", "seed", "cell"))
 left, right = st.columns(2)
-signal = left.selectbox("Input signal", SIGNALS, key="input_signal", bind="query-params")
-n_steps = right.slider("Time steps", 100, 2000, 400, 50, key="n_steps", bind="query-params")
+signal = linked(left.selectbox, "Input signal", SIGNALS, key="input_signal")
+n_steps = linked(right.slider, "Time steps", 100, 2000, 400, 50, key="n_steps")
 edge = st.session_state.get("dynamics_edge")
 if edge and edge[:2] == (params, signal):
     st.info(f"Edge of chaos for these settings and this signal: spectral radius {edge[2]:.2f}. "
@@ -142,16 +151,16 @@ with guarded("Try fewer neurons or fewer time steps."):
 
     st.caption(description)
     tabs = st.tabs(["Trajectories", "State heatmap", "PCA", "Animation", "Fading memory",
-                    "Memory capacity"])
+                    "Memory capacity"], key="dynamics_tab", bind="query-params")
     with tabs[0]:
-        neurons = st.multiselect("Neurons", range(params.n_units), default=[0, 1, 2, 3, 4],
-                                 key=f"neurons_of_{params.n_units}", max_selections=12)
+        neurons = linked(st.multiselect, "Neurons", range(params.n_units),
+                         default=[0, 1, 2, 3, 4], key="neurons", max_selections=12)
         chart("trajectories", tuple(neurons))
     with tabs[1]:
         chart("heatmap")
     with tabs[2]:
-        n_components = st.segmented_control("Dimensions", [2, 3], default=3, key="pca_dims",
-                                            format_func=lambda d: f"{d}-D")
+        n_components = linked(st.segmented_control, "Dimensions", [2, 3], default=3,
+                              key="pca_dims", format_func=lambda d: f"{d}-D")
         chart("pca", n_components or 3)
     with tabs[3]:
         chart("animation")
@@ -182,3 +191,7 @@ with guarded("Try fewer neurons or fewer time steps."):
         else:
             st.info("Press the button to measure: about 2 s at 300 neurons, 20 s at 1,000 "
                     "(one core, busy machine), more for larger reservoirs.")
+    with exercise_box:
+        exercises_ui("dynamics", state_swing=lnn_core.engine.metrics.state_swing(states),
+                     n_units=params.n_units, spectral_radius=params.spectral_radius,
+                     memory_capacity=measured[3] if measured and measured[0] == params else None)

@@ -13,8 +13,9 @@ from lnn_core.figures import story as figs
 from lnn_core.guard import estimate_memory
 from lnn_core.lab import irregular
 from pages._ui.errors import guarded
+from pages._ui.exercises import exercises_ui
 from pages._ui.gate import gated, granted_slots
-from pages._ui.params import reservoir_controls
+from pages._ui.params import linked, reservoir_controls
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
@@ -114,30 +115,32 @@ st.markdown("The article describes **liquid time-constant (LTC)** neurons: each 
             "tanh neurons whose leak never changes. Here the same input runs through both, and "
             "through the closed-form **CfC** approximation of liquid neurons, with the same "
             "random weights.")
-params = reservoir_controls(show=("n_units", "spectral_radius", "input_scaling", "bias_scaling",
+exercise_box = st.container()
+params = reservoir_controls(page="liquid", show=("n_units", "spectral_radius", "input_scaling", "bias_scaling",
                                   "leak_rate", "seed"))
 with st.sidebar:
     st.subheader("LTC and CfC neurons")
-    tau_range = st.slider("τ range (leak time constants)", 0.1, 20.0, (0.5, 5.0), 0.1,
-                          key="tau_range", persist_state="session")
-    reversal_range = st.slider("Reversal potentials (inhibitory, excitatory)", -2.0, 2.0,
-                               (-1.0, 1.0), 0.1, key="reversal_range", persist_state="session")
-    step = st.slider("LTC time per sample", 0.1, 5.0, 0.5, 0.1, key="ltc_step",
-                     persist_state="session", help="Used when the data give no elapsed times.")
-    unfolds = st.slider("Unfolds (solver steps per sample)", 1, 20, 3, key="unfolds",
-                        persist_state="session")
-    cfc_time = st.slider("CfC time per sample", 0.1, 5.0, 2.0, 0.1, key="cfc_time",
-                         persist_state="session", help="Used when the data give no elapsed times.")
+    tau_range = linked(st.slider, "τ range (leak time constants)", 0.1, 20.0, (0.5, 5.0), 0.1,
+                       key="tau_range", persist_state="session")
+    reversal_range = linked(st.slider, "Reversal potentials (inhibitory, excitatory)", -2.0,
+                            2.0, (-1.0, 1.0), 0.1, key="reversal_range", persist_state="session")
+    step = linked(st.slider, "LTC time per sample", 0.1, 5.0, 0.5, 0.1, key="ltc_step",
+                  persist_state="session", help="Used when the data give no elapsed times.")
+    unfolds = linked(st.slider, "Unfolds (solver steps per sample)", 1, 20, 3, key="unfolds",
+                     persist_state="session")
+    cfc_time = linked(st.slider, "CfC time per sample", 0.1, 5.0, 2.0, 0.1, key="cfc_time",
+                      persist_state="session", help="Used when the data give no elapsed times.")
 cell_options = (("esn", ()), ("ltc", (("tau_range", tau_range), ("reversal_range", reversal_range),
                                        ("step", step), ("unfolds", unfolds))),
                 ("cfc", (("time", cfc_time),)))
 
 cols = st.columns([2, 3])
-input_name = cols[0].segmented_control("Input", list(INPUTS), default="Sine",
-                                       key="liquid_input", persist_state="session") or "Sine"
-neurons = cols[1].multiselect("Neurons drawn", range(params.n_units), default=[0, 1, 2, 3],
-                              max_selections=8, key="liquid_neurons") or [0]
+input_name = linked(cols[0].segmented_control, "Input", list(INPUTS), default="Sine",
+                    key="liquid_input", persist_state="session") or "Sine"
+neurons = linked(cols[1].multiselect, "Neurons drawn", range(params.n_units),
+                 default=[0, 1, 2, 3], max_selections=8, key="liquid_neurons") or [0]
 time_axis = np.arange(N_STEPS)
+swing = None
 
 with guarded("Try a narrower τ range or fewer unfolds."):
     reservoirs = {cell: reservoir(params, cell, options) for cell, options in cell_options}
@@ -171,7 +174,8 @@ with guarded("Try a narrower τ range or fewer unfolds."):
             time_axis, signal(name), trajectories[name], neurons), height=460), container=tab)
 
 st.subheader("One task, three neurons")
-task = st.radio("Task", TASKS, horizontal=True, key="liquid_task", persist_state="session")
+task = linked(st.radio, "Task", TASKS, horizontal=True, key="liquid_task",
+              persist_state="session")
 if st.button("Compare the three neurons", type="primary", icon=":material/compare_arrows:"):
     with guarded("Try fewer neurons or fewer unfolds."):
         rows = gated(compare, task, params, cell_options, label="comparing neurons",
@@ -192,6 +196,12 @@ if "liquid_comparison" in st.session_state:
     show_figure(style_figure(figs.cell_comparison_figure(
         table["cell"], table[score_name], table["seconds"], score_name), share=0.66),
         container=right)
+
+compared = st.session_state.get("liquid_comparison")
+with exercise_box:
+    exercises_ui("liquid", input=input_name, swing=swing, spectral_radius=params.spectral_radius,
+                 task=compared and compared[0],
+                 comparison=compared and {cell: score for cell, score, _ in compared[1]})
 
 st.subheader("Irregular sampling: elapsed time as input")
 st.markdown("Liquid neurons are continuous in time: given the time between two samples, the LTC "

@@ -4,6 +4,7 @@ import streamlit as st
 
 from lnn_core.lab import digit_experiments as experiments
 from pages._ui.errors import guarded
+from pages._ui.exercises import exercises_ui
 from pages._ui.mnist_jobs import train_gated
 from pages._ui.mnist_tabs import (
     article_ui,
@@ -14,7 +15,7 @@ from pages._ui.mnist_tabs import (
     readout_ui,
     results_ui,
 )
-from pages._ui.params import reservoir_controls
+from pages._ui.params import linked, reservoir_controls
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
 from pages._ui.text import plain
@@ -27,7 +28,8 @@ st.markdown("Each image is fed to the reservoir **one row per time step**; the r
             "Only the readout learns. The article this lab answers fed whole images as single "
             "steps of one endless stream and reported 35.8 % accuracy; the *Article vs fixes* "
             "tab shows why.")
-params = reservoir_controls()
+exercise_box = st.container()
+params = reservoir_controls(page="mnist")
 readout, shift = readout_ui()        # shift: pixels of the shifted training copies (0: none)
 estimator_kwargs = tuple(sorted((params.estimator_kwargs() | readout).items()))
 
@@ -39,8 +41,9 @@ st.caption(f"**{plain(data.description)}** · images {n_rows}×{n_columns}: {n_r
            f"of {n_columns} pixels")
 
 sizes = experiments.training_sizes(len(data.y_train))
-n_train = st.select_slider("Training images", sizes, value=experiments.nearest(sizes, 10000),
-                           key="mnist_n_train", persist_state="session")
+n_train = linked(st.select_slider, "Training images", sizes,
+                 value=experiments.nearest(sizes, 10000), key="mnist_n_train",
+                 persist_state="session")
 if st.button("Train", type="primary", icon=":material/play_arrow:"):
     with guarded("Try fewer neurons or fewer training images."):
         st.session_state["mnist_trained"] = trained = train_gated(data_key, n_train,
@@ -55,10 +58,14 @@ if trained is not None and trained.key != (data_key, n_train, estimator_kwargs, 
     st.info("The last model was trained on other data or settings; press **Train** for this "
             "one.")
     trained = None                     # neither shown nor offered for download
+with exercise_box:
+    exercises_ui("mnist", source=data_key, n_units=params.n_units, n_train=n_train,
+                 pooling=readout["pooling"],
+                 test_accuracy=None if trained is None else trained.run.test_accuracy)
 
 results_tab, article_tab, curves_tab, draw_tab, io_tab = st.tabs(
     ["Results", "Article vs fixes", "Accuracy curves", "Draw a digit", "Export / import"],
-    key="mnist_tab", on_change="rerun")      # remembered across reruns; only the open tab runs
+    key="mnist_tab", on_change="rerun", bind="query-params")      # remembered across reruns; only the open tab runs
 if results_tab.open:
     with results_tab:
         results_ui(trained, data)

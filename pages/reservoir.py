@@ -7,6 +7,7 @@ import lnn_core
 from lnn_core import figures
 from lnn_core.data import generators
 from pages._ui.errors import guarded
+from pages._ui.exercises import exercises_ui
 from pages._ui.params import cached_reservoir, reservoir_controls
 from pages._ui.presenter import presenter_mode, show_figure, style_figure
 from pages._ui.shell import through_router
@@ -55,8 +56,9 @@ st.markdown(
     "input damp the state, so many reservoirs above 1 still forget their start. The check "
     "below measures it for these settings. Move the spectral radius: the eigenvalues scale "
     "with it.")
+exercise_box = st.container()
 
-params = reservoir_controls(show=("n_units", "spectral_radius", "density", "input_scaling",
+params = reservoir_controls(page="reservoir", show=("n_units", "spectral_radius", "density", "input_scaling",
                                   "bias_scaling", "leak_rate", "seed", "cell"))
 
 with guarded("Try fewer neurons or a larger density."):
@@ -88,6 +90,9 @@ with guarded("Try fewer neurons or a larger density."):
     left, right = st.columns(2)
     show_figure(heatmap, container=left)
     show_figure(histogram, container=right)
+    with exercise_box:
+        exercises_ui("reservoir", spectral_radius=reservoir.spectral_radius,
+                     input_scaling=params.input_scaling, final_distance=float(distance[-1]))
     if reservoir.n_units > figures.MAX_HEATMAP:
         left.caption(f"The heatmap shows the top-left {figures.MAX_HEATMAP}×"
                      f"{figures.MAX_HEATMAP} sub-block (the first {figures.MAX_HEATMAP} "

@@ -11,6 +11,7 @@ from lnn_core.guard import estimate_memory
 from pages._ui.errors import guarded
 from pages._ui.gate import job_gate, job_slot
 from pages._ui.params import (
+    PAGE_TITLES,
     RIDGE_OPTIONS,
     apply_preset,
     nearest_ridge,
@@ -67,10 +68,9 @@ def widget_values(best):
 
 
 def apply_best(values):
-    """Button callback: the values go to every page's widgets and to the URL."""
-    apply_preset(values)
-    for name, value in values.items():
-        st.query_params[name] = str(value) if isinstance(value, int) else f"{value:g}"
+    """Button callback: the values go to every page's reservoir, which names the Sweep as their
+    source (the URL follows on the next run)."""
+    apply_preset(values, source="the Sweep's best point", pages=PAGE_TITLES)
 
 
 def grid_controls():
@@ -149,7 +149,7 @@ st.markdown(
     "differ only in the ridge penalty share one reservoir run, and repeating each point over "
     "several seeds shows how much of a score is luck (mean ± std). The parameters you do not "
     "sweep come from the sidebar; the best point can be sent back to every page.")
-params = reservoir_controls()
+params = reservoir_controls(page="sweep")
 
 shared = shared_task()
 choices = TASKS | (SHARED if shared is not None else {})

@@ -11,9 +11,10 @@ from lnn_core.data import datasets
 from lnn_core.engine.model_io import load_model_file
 from lnn_core.lab import timeseries
 from pages._ui.errors import guarded
+from pages._ui.exercises import exercises_ui
 from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
 from pages._ui.keys import upload_digest
-from pages._ui.params import reservoir_controls
+from pages._ui.params import linked, reservoir_controls
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
 from pages._ui.shell import through_router
@@ -84,27 +85,28 @@ st.markdown("The reservoir reads a series one step at a time; a linear readout m
             "the value **h steps ahead** (forecasting) or, pooled over a whole sequence, to a "
             "class. A forecaster fed its own output becomes a generator: how long it stays close "
             "to the truth is its *valid time*.")
-params = reservoir_controls()
+exercise_box = st.container()
+params = reservoir_controls(page="timeseries")
 estimator_kwargs = tuple(sorted(params.estimator_kwargs().items()))
 
-source = st.segmented_control("Data", ["Built-in", "Upload"], default="Built-in",
-                              key="ts_source", persist_state="session") or "Built-in"
+source = linked(st.segmented_control, "Data", ["Built-in", "Upload"], default="Built-in",
+                key="ts_source", persist_state="session") or "Built-in"
 inputs = targets = dataset = test_dataset = result = None   # result: this data's model
 time_values, time_title, transform = None, "time step", "none"
 with guarded("Check the file's layout and columns."):
     if source == "Built-in":
         cols = st.columns(3)
-        name = cols[0].selectbox("Series", SERIES, index=SERIES.index("Mackey-Glass"),
-                                 key="ts_series", persist_state="session")
-        n_steps = cols[1].slider("Length", 500, 10000, 3000, 500, key="ts_length",
-                                 persist_state="session")
-        seed = cols[2].number_input("Series seed", 0, 9999, 0, key="ts_seed",
-                                    persist_state="session")
+        name = linked(cols[0].selectbox, "Series", SERIES, index=SERIES.index("Mackey-Glass"),
+                      key="ts_series", persist_state="session")
+        n_steps = linked(cols[1].slider, "Length", 500, 10000, 3000, 500, key="ts_length",
+                         persist_state="session")
+        seed = linked(cols[2].number_input, "Series seed", 0, 9999, 0, key="ts_seed",
+                      persist_state="session")
         series = datasets.generate(name, n_steps, seed=seed)
         st.caption(series.description)
         channels = ["x", "y", "z"] if np.ndim(series.values) == 2 else [name]
-        target_name = name if len(channels) == 1 else st.selectbox(
-            "Target", channels, key="ts_channel", persist_state="session")
+        target_name = name if len(channels) == 1 else linked(
+            st.selectbox, "Target", channels, key="ts_channel", persist_state="session")
         inputs, targets, free_channel = timeseries.forecast_arrays(
             series, channels.index(target_name))
         horizon = horizon_slider(free_channel is not None)
@@ -167,7 +169,7 @@ with guarded("Check the file's layout and columns."):
                 dataset, data_key = parsed, (digest, layout, test_digest)
 
 if dataset is not None:
-    pooling = st.selectbox("Pooling", POOLINGS, index=2, key="ts_pooling")
+    pooling = linked(st.selectbox, "Pooling", POOLINGS, index=2, key="ts_pooling")
     kwargs = estimator_kwargs + (("pooling", pooling),)
     if st.button("Train classifier", type="primary", icon=":material/play_arrow:"):
         with guarded("Each class needs several series; with a valid file, try fewer neurons."):
@@ -203,6 +205,11 @@ elif inputs is not None:
         show_forecast(result, target_name, horizon, time_title, params.n_units)
         tune_section(params, (data_key, horizon), forecast=(inputs, targets, horizon))
 
+with exercise_box:                   # the forecast's numbers, when there is one
+    exercises_ui("timeseries", **({} if dataset is not None or result is None else {
+        "series": name if source == "Built-in" else "an upload", "horizon": horizon,
+        "nrmse": result.score,
+        "valid_steps": None if result.generated is None else result.valid_steps}))
 if inputs is None and dataset is None:
     st.stop()                        # nothing loaded yet: no model to export or test
 with st.expander("Export / import the model", icon=":material/save:"):

@@ -15,12 +15,22 @@ API
     Frozen dataclass of the reservoir and readout parameters, with
     ``.reservoir_kwargs()`` (for ``lnn_core.make_reservoir``) and
     ``.estimator_kwargs()`` (for ``EchoStateClassifier`` / ``EchoStateRegressor``).
-``reservoir_controls(*, show=PARAM_NAMES, container=st.sidebar, key_prefix="")``
+``reservoir_controls(*, page, show=PARAM_NAMES, container=st.sidebar)``
     Widgets for the parameters in ``show``; returns a ``ReservoirParams``.
-    Values live in the URL query string (defaults omitted), so a link
-    reproduces the view; a bad URL value is ignored with a warning.
-``apply_preset(values)``
-    ``on_click`` callback that sets parameters (before the widgets exist).
+    Each page keeps its own values; they live in its URL (defaults omitted),
+    so a link reproduces the view; a bad URL value is ignored with a warning.
+    The sidebar names what differs from the defaults and where it came from,
+    with *Reset this page* (``reset_page``) and *Reset all pages*.
+``apply_preset(values, *, source=None, pages=None)``
+    ``on_click`` callback that sets parameters (before the widgets exist), on
+    the page the button is on unless ``pages`` names others; ``source`` is
+    shown in each page's sidebar.
+``linked(widget, *args, key, **kwargs)``
+    A page widget bound to the URL (``bind="query-params"``), with a sentence
+    when the link's value could not be used.
+``exercises_ui(page, **values)``
+    The page's guided exercises (:mod:`.exercises`), checked against ``values``;
+    the open one is in the URL (``exercise=<name>``).
 ``cached_reservoir(params, n_inputs=1)``
     ``lnn_core.make_reservoir`` cached at the edge (read-only arrays).
 ``shared_sidebar()``, ``presenter_mode()``, ``figure_height()``, ``style_figure(fig)``

@@ -17,7 +17,7 @@ from lnn_core.lab import digit_experiments as experiments
 from pages._ui.errors import guarded
 from pages._ui.gate import gated, job_slot
 from pages._ui.keys import upload_digest
-from pages._ui.params import apply_preset, nearest_ridge
+from pages._ui.params import apply_preset, linked, nearest_ridge
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
@@ -51,7 +51,7 @@ FAST_97_HELP = ("300 neurons with the Tuned readout (7 rows, both directions), r
 
 # ----------------------------------------------------------------------------- controls
 
-def _apply_preset(config, shift):
+def _apply_preset(config, shift, name):
     """``on_click``: a configuration on every control (ridge snapped to the slider)."""
     values = {k: config[k] for k in ("n_units", "spectral_radius", "density", "input_scaling",
                                      "bias_scaling", "leak_rate")}
@@ -60,7 +60,8 @@ def _apply_preset(config, shift):
                            "mnist_pooling": config["pooling"],
                            "mnist_n_points": config["n_points"],
                            "mnist_bidirectional": config["bidirectional"],
-                           "mnist_shifted": bool(shift)})
+                           "mnist_shifted": bool(shift)},
+                 source=f"the {name} preset")
 
 
 def readout_ui():
@@ -74,31 +75,29 @@ def readout_ui():
         Pixel shift of the training copies (``fit_and_score``'s ``shift``): 0 or
         :data:`lnn_core.lab.article.FAST_97_SHIFT`.
     """
-    # defaults through the session (not the widgets) so the presets may set them too
-    for key, default in (("mnist_pooling", "mean+last"), ("mnist_n_points", 4),
-                         ("mnist_bidirectional", False), ("mnist_shifted", False)):
-        st.session_state.setdefault(key, default)
     with st.sidebar:
         st.subheader("Readout features")
-        pooling = st.selectbox("Pooling", lnn_core.POOLINGS[:4], key="mnist_pooling",
+        pooling = linked(st.selectbox, "Pooling", lnn_core.POOLINGS[:4], key="mnist_pooling",
+                         index=lnn_core.POOLINGS.index("mean+last"), persist_state="session",
+                         help="How the states over the rows become features: the last "
+                              "state, their mean, both, or the states at a few evenly "
+                              "spaced rows.")
+        n_points = linked(st.slider, "Rows sampled", 2, 8, 4, key="mnist_n_points",
+                          persist_state="session",
+                          disabled=pooling != "points", help="States kept by 'points' pooling.")
+        bidirectional = linked(st.toggle, "Also read bottom-up", False, key="mnist_bidirectional",
                                persist_state="session",
-                               help="How the states over the rows become features: the last "
-                                    "state, their mean, both, or the states at a few evenly "
-                                    "spaced rows.")
-        n_points = st.slider("Rows sampled", 2, 8, key="mnist_n_points", persist_state="session",
-                             disabled=pooling != "points", help="States kept by 'points' pooling.")
-        bidirectional = st.toggle("Also read bottom-up", key="mnist_bidirectional",
-                                  persist_state="session",
-                                  help="Read each image backwards too and join both readings' "
-                                       "features: better accuracy, twice the time.")
-        shifted = st.toggle("Train on shifted copies", key="mnist_shifted",
-                            persist_state="session",
-                            help="Also fit on copies of every training image moved one pixel "
-                                 "up, down, left and right: 5× the training images and time.")
-        st.button("Tuned preset", on_click=_apply_preset, args=(TUNED, 0), icon=":material/tune:",
+                               help="Read each image backwards too and join both readings' "
+                                    "features: better accuracy, twice the time.")
+        shifted = linked(st.toggle, "Train on shifted copies", False, key="mnist_shifted",
+                         persist_state="session",
+                         help="Also fit on copies of every training image moved one pixel "
+                              "up, down, left and right: 5× the training images and time.")
+        st.button("Tuned preset", on_click=_apply_preset, args=(TUNED, 0, "Tuned"),
+                  icon=":material/tune:",
                   help=f"The best configuration found for MNIST: {TUNED}.")
         st.button("Fast 0.97 preset", on_click=_apply_preset,
-                  args=(article.FAST_97, article.FAST_97_SHIFT), icon=":material/bolt:",
+                  args=(article.FAST_97, article.FAST_97_SHIFT, "Fast 0.97"), icon=":material/bolt:",
                   help=FAST_97_HELP)
     readout = {"pooling": pooling, "n_points": n_points, "bidirectional": bidirectional}
     return readout, article.FAST_97_SHIFT if shifted else 0
@@ -115,9 +114,8 @@ def data_ui():
         What the data is, by content: the built-in source's name, or
         ``"upload:"`` and :func:`pages._ui.keys.upload_digest` of every file.
     """
-    source = st.segmented_control("Data", list(SOURCES), format_func=SOURCES.get,
-                                  default="digits", key="mnist_source",
-                                  persist_state="session") or "digits"
+    source = linked(st.segmented_control, "Data", list(SOURCES), format_func=SOURCES.get,
+                    default="digits", key="mnist_source", persist_state="session") or "digits"
     with guarded("Pick another source, or check the files."):
         if source == "upload":
             files = st.file_uploader("Keras .npz, the four IDX files, or CSV (label, 784 pixels)",

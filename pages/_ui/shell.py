@@ -157,16 +157,24 @@ def freeze_libraries():
 
 
 def shared_sidebar():
-    """The sidebar shared by every page: presenter toggle and an About line.
+    """The sidebar shared by every page: presenter toggle, About, and the pages' settings.
 
-    Called once per run by ``app.py`` before the page; reads the reservoir
-    parameters of a shared link (whatever page it opens); presenter mode lives in the
-    URL (``presenter=1``, see :func:`.presenter.presenter_toggle`).
+    Called once per run by ``app.py`` before the page; notes whether the run is
+    the session's first (only then does the page read its settings from the
+    link); presenter mode (:func:`.presenter.presenter_toggle`) is kept for the
+    session and in the URL (``presenter=1``).  Below the About line: which pages
+    have settings changed from their defaults, and one button that resets them all.
     """
-    from .params import _init_from_url
+    from .params import begin_run, pages_overview, reset_all_pages
 
-    _init_from_url()  # a shared link's parameters survive landing on any page
+    begin_run()
     with st.sidebar:
         presenter_toggle()
         st.caption("**About** · Liquid Lab: reservoir computing and liquid neural networks, "
-                   "hands-on. Every view is a link: copy the URL to share it.")
+                   "hands-on. Each page keeps its own settings; every view is a link: copy "
+                   "the URL to share it.")
+        pages_overview(st.empty())
+        st.button("Reset all pages", on_click=reset_all_pages, key="reset_all",
+                  icon=":material/restart_alt:",
+                  help="Every page's reservoir and controls back to their defaults; runs and "
+                       "exercises are kept.")

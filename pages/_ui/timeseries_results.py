@@ -7,6 +7,7 @@ import streamlit as st
 import lnn_core
 from lnn_core.figures import story as figs
 
+from .params import linked
 from .presenter import show_figure, style_figure
 from .text import figure_text, plain
 
@@ -22,10 +23,10 @@ TRANSFORM_HELP = ("Applied before the reservoir and undone after it; the scores 
 def horizon_slider(free):
     """Steps ahead (a closed-loop-capable target) or the delay of a separate output."""
     if free:
-        return st.slider("Horizon h (predict the target h steps ahead)", 1, 50, 1,
-                         key="ts_horizon", persist_state="session")
-    return st.slider("Delay h (predict the output h steps after the input)", 0, 50, 0,
-                     key="ts_delay", persist_state="session")
+        return linked(st.slider, "Horizon h (predict the target h steps ahead)", 1, 50, 1,
+                      key="ts_horizon", persist_state="session")
+    return linked(st.slider, "Delay h (predict the output h steps after the input)", 0, 50, 0,
+                  key="ts_delay", persist_state="session")
 
 
 def transform_choice(values, horizon):

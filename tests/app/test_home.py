@@ -47,12 +47,12 @@ def test_presenter_link_folds_controls(app_page):
     assert "density" in folded and "density" not in top_level
 
 
-def test_invalid_shared_link_value_warns_on_any_page(app_page):
-    at = app_page(query={"spectral_radius": "7"})
+def test_invalid_shared_link_value_warns_on_the_page_it_opens(app_page):
+    at = app_page("pages/dynamics.py", query={"spectral_radius": "7", "n_units": "20"})
     assert not at.exception
     (warning,) = at.warning
     assert "spectral_radius" in warning.value and "from 0 to 2" in warning.value
-    assert at.session_state["_kept_spectral_radius"] == 0.9
+    assert at.session_state["_kept_dynamics:spectral_radius"] == 0.9
 
 
 def test_a_page_opened_directly_runs_the_router(app_page):

@@ -184,15 +184,22 @@ def test_link_with_query_parameters_restores_the_sliders(page, base_url):
 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize("start", ["reservoir?spectral_radius=1.3&n_units=200", "reservoir"])
-def test_switching_pages_keeps_the_shared_reservoir_settings(page, base_url, start):
-    """The pages share one reservoir: its settings follow the visitor through the menu."""
+def test_switching_pages_keeps_each_pages_own_reservoir_settings(page, base_url, start):
+    """Each page keeps its own reservoir: a link's values stay on the page it opened, and are
+    still there when the visitor comes back through the menu."""
     open_page(page, base_url, start)
     expected = shared_sliders(page)
     assert expected["Spectral radius"] == ("1.3" if "1.3" in start else "0.9")
-    rerun(page, page.get_by_test_id("stSidebarNav").get_by_role("link", name="Dynamics").click)
+    nav = page.get_by_test_id("stSidebarNav")
+    rerun(page, nav.get_by_role("link", name="Dynamics").click)
     page.get_by_role("slider", name="Time steps").wait_for()      # the Dynamics page is there
-    assert shared_sliders(page) == expected, page.url
+    assert shared_sliders(page)["Spectral radius"] == "0.9", page.url
+    assert "spectral_radius" not in page.url
     assert_no_error(page, f"/dynamics after /{start}")
+    rerun(page, nav.get_by_role("link", name="Reservoir").click)
+    page.get_by_role("slider", name="Spectral radius").wait_for()
+    page.wait_for_function("() => !document.querySelector('[role=slider][aria-label=\"Time steps\"]')")
+    assert shared_sliders(page) == expected, page.url
 
 
 def train_on_digits(page, base_url):
