@@ -9,16 +9,12 @@ import streamlit as st
 import lnn_core
 from lnn_core import figures
 from lnn_core.data import generators
+from pages._ui.controls import reservoir_controls
 from pages._ui.errors import guarded
 from pages._ui.exercises import exercises_ui
 from pages._ui.gate import gated, granted_slots
-from pages._ui.params import (
-    apply_preset,
-    cached_reservoir,
-    current_params,
-    linked,
-    reservoir_controls,
-)
+from pages._ui.page_settings import apply_preset, current_params, linked
+from pages._ui.params import cached_reservoir
 from pages._ui.presenter import presenter_mode, show_figure, style_figure
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router

@@ -12,10 +12,11 @@ from lnn_core.engine.cells import ltc_effective_tau
 from lnn_core.figures import story as figs
 from lnn_core.guard import estimate_memory
 from lnn_core.lab import irregular
+from pages._ui.controls import reservoir_controls
 from pages._ui.errors import guarded
 from pages._ui.exercises import exercises_ui
 from pages._ui.gate import gated, granted_slots
-from pages._ui.params import linked, reservoir_controls
+from pages._ui.page_settings import linked
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run

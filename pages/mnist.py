@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lnn_core.lab import digit_experiments as experiments
+from pages._ui.controls import reservoir_controls
 from pages._ui.errors import guarded
 from pages._ui.exercises import exercises_ui
 from pages._ui.mnist_jobs import train_gated
@@ -15,7 +16,7 @@ from pages._ui.mnist_tabs import (
     readout_ui,
     results_ui,
 )
-from pages._ui.params import linked, reservoir_controls
+from pages._ui.page_settings import linked
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
 from pages._ui.text import plain

@@ -6,9 +6,10 @@ import streamlit as st
 import lnn_core
 from lnn_core import figures
 from lnn_core.data import generators
+from pages._ui.controls import reservoir_controls
 from pages._ui.errors import guarded
 from pages._ui.exercises import exercises_ui
-from pages._ui.params import cached_reservoir, reservoir_controls
+from pages._ui.params import cached_reservoir
 from pages._ui.presenter import presenter_mode, show_figure, style_figure
 from pages._ui.shell import through_router
 

@@ -8,15 +8,11 @@ import streamlit as st
 from lnn_core import sweep
 from lnn_core.figures.sweep import describe_point, report_figure, sweep_figure
 from lnn_core.guard import estimate_memory
+from pages._ui.controls import reservoir_controls
 from pages._ui.errors import guarded
 from pages._ui.gate import job_gate, job_slot
-from pages._ui.params import (
-    PAGE_TITLES,
-    RIDGE_OPTIONS,
-    apply_preset,
-    nearest_ridge,
-    reservoir_controls,
-)
+from pages._ui.page_settings import PAGE_TITLES, apply_preset
+from pages._ui.params import RIDGE_OPTIONS, nearest_ridge
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run

@@ -10,11 +10,12 @@ from lnn_core import guard
 from lnn_core.data import datasets
 from lnn_core.engine.model_io import load_model_file
 from lnn_core.lab import timeseries
+from pages._ui.controls import reservoir_controls
 from pages._ui.errors import guarded
 from pages._ui.exercises import exercises_ui
 from pages._ui.gate import counted_cache, gated, granted_slots, job_slot
 from pages._ui.keys import upload_digest
-from pages._ui.params import linked, reservoir_controls
+from pages._ui.page_settings import linked
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run
 from pages._ui.shell import through_router

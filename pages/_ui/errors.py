@@ -2,8 +2,9 @@
 
 from contextlib import contextmanager
 
-import lnn_core
 import streamlit as st
+
+import lnn_core
 from lnn_core.guard import ResourceError
 
 from .text import plain

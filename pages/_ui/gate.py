@@ -37,6 +37,7 @@ from dataclasses import fields, is_dataclass
 import numpy as np
 import pandas as pd
 import streamlit as st
+
 from lnn_core.guard import budget_from_env
 
 from .job_queue import _SESSION_KEY, SLOTS_ENV, JobGate, JobRefused  # noqa: F401  (JobRefused: for callers)

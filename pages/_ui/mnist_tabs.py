@@ -17,7 +17,8 @@ from lnn_core.lab import digit_experiments as experiments
 from pages._ui.errors import guarded
 from pages._ui.gate import gated, job_slot
 from pages._ui.keys import upload_digest
-from pages._ui.params import apply_preset, linked, nearest_ridge
+from pages._ui.page_settings import apply_preset, linked
+from pages._ui.params import nearest_ridge
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import download_params_button, record_run

@@ -165,7 +165,8 @@ def shared_sidebar():
     session and in the URL (``presenter=1``).  Below the About line: which pages
     have settings changed from their defaults, and one button that resets them all.
     """
-    from .params import begin_run, pages_overview, reset_all_pages
+    from .controls import pages_overview
+    from .page_settings import begin_run, reset_all_pages
 
     begin_run()
     with st.sidebar:

@@ -7,7 +7,7 @@ import streamlit as st
 import lnn_core
 from lnn_core.figures import story as figs
 
-from .params import linked
+from .page_settings import linked
 from .presenter import show_figure, style_figure
 from .text import figure_text, plain
 

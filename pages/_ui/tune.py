@@ -18,7 +18,7 @@ from lnn_core.lab import tune
 from lnn_core.lab.timeseries import TRAIN_FRACTION
 from pages._ui.errors import guarded
 from pages._ui.gate import job_gate, job_slot
-from pages._ui.params import apply_preset
+from pages._ui.page_settings import apply_preset
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run

@@ -10,8 +10,9 @@ spectral radius 1.23, 2.0 input scaling at radius 1.5, the *Too quiet* swing,
 
 import pytest
 
-from pages._ui import exercises as ex
-from pages._ui.exercises import BY_KEY, EXERCISES, page_exercises
+from pages._ui import exercise_content as ex
+from pages._ui.exercise_content import BY_KEY, EXERCISES
+from pages._ui.exercises import page_exercises
 from tests.app.conftest import open_page
 
 TEACHING_PAGES = ("reservoir", "dynamics", "mnist", "timeseries", "liquid")

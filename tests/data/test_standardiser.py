@@ -1,8 +1,8 @@
 """Standardiser: statistics of the reference only, exact inverse, clear errors."""
 
 import numpy as np
-from sklearn.preprocessing import StandardScaler
 import pytest
+from sklearn.preprocessing import StandardScaler
 
 from lnn_core import DataError
 from lnn_core.data.standardiser import Standardiser

@@ -1,8 +1,8 @@
 """Metrics and diagnostics: accuracy, confusion, NRMSE, echo-state check, memory capacity."""
 
 import numpy as np
-import sklearn.metrics
 import pytest
+import sklearn.metrics
 
 import lnn_core
 from lnn_core import (
