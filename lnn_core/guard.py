@@ -77,8 +77,8 @@ BUDGET_ENV = "LNN_LAB_MEMORY_BUDGET_MB"
 TASKS = ("classify", "forecast")
 
 _F32, _F64 = 4, 8
-# RidgeAccumulator.add centres each block (a copy in the block's dtype) while the
-# block is held: with the caller's copy, three copies of a block at the peak.
+# RidgeAccumulator.add converts each block to float64 and centres it (a second float64
+# copy) while the block is held: with the caller's copy, three copies of a block at the peak.
 _ADD_COPIES = 3
 
 
@@ -180,7 +180,7 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
         fit = max(collect + kept,
                   kept + 2 * _F64 * fitted * total + 2 * _F64 * fitted**2)
     else:                                           # streamed normal equations
-        fit = max(collect + _F32 * (_ADD_COPIES - 1) * block * total + _F64 * 3 * total**2,
+        fit = max(collect + _F64 * (_ADD_COPIES - 1) * block * total + _F64 * 3 * total**2,
                   _F64 * (4 * total**2 + 2 * total * n_outputs))
     parts["fit"] = fit
     # predicting: every block's features, then their stacked copy
