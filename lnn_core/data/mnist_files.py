@@ -269,7 +269,7 @@ def _decode_zip(name, raw, depth, tally):
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = [info for info in archive.infolist() if not info.is_dir()]
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
         raise DataError(f"{name} is a damaged zip / npz file: {exc}.") from None
     if sum(info.file_size for info in members) > MAX_MNIST_BYTES:
         raise DataError(
@@ -295,7 +295,7 @@ def _decode_zip(name, raw, depth, tally):
         try:  # the stream stops at the declared size and checks it, and the checksum, there
             with archive.open(info) as stream:
                 parts.extend(_decode_stream(member, stream, info.file_size, depth + 1, tally))
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError):
             raise DataError(
                 f"{member} does not match the size and checksum it declares "
                 f"({info.file_size:,} bytes unpacked); the archive is damaged or crafted."
@@ -308,7 +308,7 @@ def _npz_declared(raw, name, tally):
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             headers = npy_headers(archive, name)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise DataError(f"{name} is not a valid npz file: {exc}.") from None
     for key in _NPZ_KEYS:
         if key not in headers:

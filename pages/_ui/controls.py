@@ -115,7 +115,8 @@ def reservoir_controls(*, page="reservoir", show=PARAM_NAMES, container=None):
     shown = [n for n in PARAM_NAMES if n in show]
     folded = [n for n in shown if n not in PRESENTER_PARAMS] if presenter_mode() else []
     container.subheader("Reservoir")
-    _settings_summary(container, page)
+    if not folded:                       # presenter mode: the sliders first, above the fold
+        _settings_summary(container, page)
     for name in shown:
         if name not in folded:
             _widget(container, page, name)
@@ -123,5 +124,6 @@ def reservoir_controls(*, page="reservoir", show=PARAM_NAMES, container=None):
         with container.expander("More parameters"):
             for name in folded:
                 _widget(st, page, name)
+        _settings_summary(container, page)
     _sync_url(page)
     return current_params(page)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .presenter import presenter_toggle
+from .presenter import presenter_mode, presenter_toggle
 
 #: (path, title, icon, url_path) of every page, in menu order; url_path None = default page.
 PAGES = (
@@ -162,8 +162,9 @@ def shared_sidebar():
     Called once per run by ``app.py`` before the page; notes whether the run is
     the session's first (only then does the page read its settings from the
     link); presenter mode (:func:`.presenter.presenter_toggle`) is kept for the
-    session and in the URL (``presenter=1``).  Below the About line: which pages
-    have settings changed from their defaults, and one button that resets them all.
+    session and in the URL (``presenter=1``).  Below the About line (not in presenter
+    mode, which keeps the page's sliders above the fold): which pages have settings
+    changed from their defaults, and one button that resets them all.
     """
     from .controls import pages_overview
     from .page_settings import begin_run, reset_all_pages
@@ -174,8 +175,9 @@ def shared_sidebar():
         st.caption("**About** · Liquid Lab: reservoir computing and liquid neural networks, "
                    "hands-on. Each page keeps its own settings; every view is a link: copy "
                    "the URL to share it.")
-        pages_overview(st.empty())
-        st.button("Reset all pages", on_click=reset_all_pages, key="reset_all",
-                  icon=":material/restart_alt:",
-                  help="Every page's reservoir and controls back to their defaults; runs and "
-                       "exercises are kept.")
+        if not presenter_mode():         # presenter mode: the page's sliders above the fold
+            pages_overview(st.empty())
+            st.button("Reset all pages", on_click=reset_all_pages, key="reset_all",
+                      icon=":material/restart_alt:",
+                      help="Every page's reservoir and controls back to their defaults; runs "
+                           "and exercises are kept.")

@@ -142,6 +142,17 @@ def test_truncated_file_is_a_data_error(classifier):
         load_model(data[: len(data) // 2])
 
 
+@pytest.mark.parametrize("member", [0, -1])
+def test_a_member_declaring_an_unknown_zip_version_is_a_data_error(classifier, member):
+    """zipfile raises NotImplementedError ("zip file version 10.9") for such a member;
+    the property test found a damaged file that reached the page as that traceback."""
+    data = bytearray(save_model(classifier))
+    entries = [i for i in range(len(data)) if data[i:i + 4] == b"PK\x01\x02"]
+    data[entries[member] + 6:entries[member] + 8] = (109).to_bytes(2, "little")   # 10.9
+    with pytest.raises(DataError):
+        load_model(bytes(data))
+
+
 def test_object_array_is_refused_without_unpickling(classifier):
     arrays = _arrays(save_model(classifier))
     arrays["classes"] = np.array([object(), 1, "x"], dtype=object)
