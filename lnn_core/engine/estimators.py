@@ -430,11 +430,12 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
                                   progress=progress, dt=_series_elapsed(dt, several))
         acc = RidgeAccumulator(self.reservoir_.n_units, targets[0].shape[1])
         for x, t in zip(states, targets):
-            # float64: forecasting readouts use tiny ridges, where float32 products lose digits;
-            # in blocks of rows, so a long series is never copied whole (3 copies in add)
+            # float64 products (RidgeAccumulator converts each block): forecasting readouts
+            # use tiny ridges, where float32 products lose digits; in blocks of rows, so a
+            # long series is never copied whole (3 copies in add)
             for first in range(washout, len(x), _BLOCK):
                 rows = slice(first, first + _BLOCK)
-                acc.add(x[rows].astype(np.float64), t[rows])
+                acc.add(x[rows], t[rows])
         self.coef_, self.intercept_ = acc.solve(self.ridge)
         self.fit_time_ = time.perf_counter() - start
         return self

@@ -48,7 +48,7 @@ class _Task:
         normal_equations = RidgeAccumulator(F_train.shape[1], Y_train.shape[1])
         # float64 products: F'F - n m m' cancels badly for features with large means
         # (pooled tanh states), and small ridges need the small eigenvalues right
-        normal_equations.add(F_train.astype(np.float64), Y_train)
+        normal_equations.add(F_train, Y_train)              # products in float64
         # one ridge: a Cholesky solve is ~5x cheaper than the eigen-decomposition of a path
         fits = (normal_equations.solve_path(ridges) if len(ridges) > 1
                 else [normal_equations.solve(ridges[0])])
