@@ -372,7 +372,7 @@ def cell_comparison_figure(cells, scores, seconds, score_name):
     return fig
 
 
-def irregular_sampling_figure(times, values, models, samplings, accuracies):
+def irregular_sampling_figure(times, values, models, samplings, accuracies, legend=None):
     """One irregularly sampled sequence, and each model's accuracy per sampling scheme.
 
     Parameters
@@ -383,17 +383,21 @@ def irregular_sampling_figure(times, values, models, samplings, accuracies):
         Model label and sampling scheme of each score.
     accuracies : sequence of float
         Test accuracy of each (model, sampling).
+    legend : dict of str to str, optional
+        Legend entry of each sampling scheme; default "<scheme> sampling".
     """
     fig = make_subplots(1, 2, column_widths=[0.4, 0.6], horizontal_spacing=0.1,
                         subplot_titles=("one sequence, read at irregular times",
                                         "test accuracy (higher is better)"))
     fig.add_trace(go.Scatter(x=times, y=values, mode="lines+markers", name="samples",
                              line={"color": _INPUT_COLOR, "width": 1}, showlegend=False), 1, 1)
-    palette = {"regular": "#B6B6B6", "irregular": "#636EFA"}
+    palette = {"regular": "#B6B6B6", "irregular": "#636EFA", "Δt = 1": "#B6B6B6",
+               "file's times": "#636EFA"}
     for sampling in dict.fromkeys(samplings):
         picked = [(m, a) for m, s, a in zip(models, samplings, accuracies) if s == sampling]
         fig.add_trace(go.Bar(x=[m for m, _ in picked], y=[a for _, a in picked],
-                             name=f"{sampling} sampling", marker_color=palette.get(sampling),
+                             name=(legend or {}).get(sampling, f"{sampling} sampling"),
+                             marker_color=palette.get(sampling),
                              texttemplate="%{y:.1%}", textposition="outside", cliponaxis=False),
                       1, 2)
     fig.update_xaxes(title="time", row=1, col=1)
