@@ -141,8 +141,11 @@ def _upload(params, cell_options):
             nbytes = estimate_memory(dataset.n_series, int(dataset.lengths.max()),
                                      dataset.n_channels + 1, params.n_units, cell="cfc")
             check_budget(nbytes, what=f"training on {dataset.n_series:,} sequences")
-            rows = gated(file_scores, digest, params, cell_options, dataset,
-                         label="irregular sampling", nbytes=nbytes)
+            try:
+                rows = gated(file_scores, digest, params, cell_options, dataset,
+                             label="irregular sampling", nbytes=nbytes)
+            except DataError as err:                    # too few sequences or classes
+                raise DataError(f"{upload.name}: {err}") from None
             st.session_state["liquid_irregular_file"] = ((digest, params, cell_options), rows)
             for row in rows:
                 record_run("Liquid neurons", f"{upload.name}, {row['sampling']}",

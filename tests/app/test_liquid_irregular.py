@@ -72,10 +72,10 @@ def test_a_file_the_experiment_cannot_use_is_refused_with_a_sentence(name, data,
 
 
 @pytest.mark.parametrize("labels, message", [
-    ("ababab", ("6 sequences are too few: the experiment needs at least 8, some to train on "
+    ("ababab", ("few.csv: 6 sequences are too few: the experiment needs at least 8, some to train on "
                 "and some to test on.")),
-    ("aaaaaaab", ("class 'b' has only 1 sequence; each class needs at least 2, one to train "
-                  "on and one to test on.")),
+    ("aaaaaaab", ("few.csv: class 'b' has only 1 sequence; each class needs at least 2, one "
+                  "to train on and one to test on.")),
 ], ids=["6 sequences", "a class of 1"])
 def test_too_few_sequences_or_classes_are_refused_at_the_run(labels, message):
     at = click(upload("few.csv", long_csv(len(labels), labels=labels)), RUN)
