@@ -26,13 +26,14 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from .._validation import check_int, check_number, check_seed
-from ..engine.estimators import EchoStateClassifier
+from ..engine.estimators import EchoStateClassifier, EchoStateRegressor
+from ..engine.metrics import nrmse
 from ..engine.states import elapsed_from_timestamps
 from ..errors import DataError
 
-__all__ = ["MIN_SEQUENCES", "MODELS", "PERIODS", "SAMPLINGS", "TIME_SAMPLINGS", "IrregularSines",
-           "elapsed_times", "irregular_sampling_scores", "irregular_sines",
-           "timed_sequence_scores"]
+__all__ = ["MIN_ROWS", "MIN_SEQUENCES", "MODELS", "PERIODS", "SAMPLINGS", "TIME_SAMPLINGS",
+           "IrregularSines", "elapsed_times", "irregular_sampling_scores", "irregular_sines",
+           "timed_sequence_scores", "timed_series_scores"]
 
 #: Period (time units) of each class's sine.
 PERIODS = (6.0, 8.0, 10.5)
@@ -46,6 +47,10 @@ SAMPLINGS = ("regular", "irregular")
 TIME_SAMPLINGS = ("file's times", "Δt = 1")
 #: Fewest sequences :func:`timed_sequence_scores` accepts (a quarter of them are the test).
 MIN_SEQUENCES = 8
+#: Fewest rows :func:`timed_series_scores` accepts (a quarter of them are the test).
+MIN_ROWS = 40
+#: Steps of a forecast's state transient, left out of training and scoring.
+_WASHOUT = 10
 _GAP_RANGE = (0.2, 1.8)
 _NOISE = 0.1
 
@@ -253,6 +258,74 @@ def timed_sequence_scores(sequences, times, y, estimator_kwargs, cell_options=No
         for row in _model_rows(sampling, sequences, dt, y, split, estimator_kwargs,
                                cell_options or {}):
             rows.append(row)
+            if progress is not None:
+                progress(len(rows), total)
+    return rows
+
+
+def timed_series_scores(values, times, estimator_kwargs, cell_options=None, *,
+                        train_fraction=0.75, progress=None):
+    """One-step-ahead test NRMSE of each model of :data:`MODELS`, given the series' times or not.
+
+    At step ``k`` a model reads ``values[k]``, held over the time until the
+    next sample (``times[k + 1] - times[k]``, in units of the median gap),
+    and predicts ``values[k + 1]``: the LTC and CfC integrate over that gap,
+    the "ESN + Δt input" reads it as a second input, the ESN ignores it.  As
+    a control every gap is 1 (:data:`TIME_SAMPLINGS`).  The first
+    ``train_fraction`` of the steps train the readout (after a 10-step
+    washout); the rest are the test, read on from the training part's state.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_rows,)
+        The series.
+    times : array-like of shape (n_rows,)
+        Its sample times, increasing strictly.
+    estimator_kwargs : dict
+        Keyword arguments of :class:`EchoStateRegressor` shared by every
+        model; ``cell`` is set per model.
+    cell_options : dict or None
+        ``{cell: options}`` for ``"ltc"`` and ``"cfc"``.
+    train_fraction : float in (0, 1), default 0.75
+    progress : callable, optional
+        ``progress(done, total)`` after every fit.
+
+    Returns
+    -------
+    list of dict
+        As :func:`irregular_sampling_scores`, with ``nrmse`` (test, lower is
+        better) in place of ``accuracy``.
+
+    Raises
+    ------
+    DataError
+        Fewer than :data:`MIN_ROWS` rows, values that are not finite, times
+        that do not match the values or do not increase.
+    """
+    train_fraction = check_number("train_fraction", train_fraction, low=0, high=1,
+                                  low_open=True, high_open=True)
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if len(values) < MIN_ROWS:
+        raise DataError(f"{len(values)} rows are too few: the forecast needs at least "
+                        f"{MIN_ROWS}, a quarter of them to test on.")
+    if len(times) != len(values):
+        raise DataError(f"{len(values)} values need as many times, got {len(times)}.")
+    if not np.isfinite(values).all():
+        raise DataError("the series holds a missing or infinite value; drop or fill it first.")
+    gaps = elapsed_times([times])[0][1:]                      # (n_rows - 1,): time to the next
+    inputs, targets = values[:-1, None], values[1:]
+    split = round(train_fraction * len(targets))
+    rows, total = [], len(TIME_SAMPLINGS) * len(MODELS)
+    for sampling, dt in zip(TIME_SAMPLINGS, (gaps, np.ones_like(gaps))):
+        for label, cell, gap_input in MODELS:
+            start = time.perf_counter()
+            u = np.column_stack([inputs, dt]) if gap_input else inputs   # (n_rows - 1, 1 or 2)
+            model = EchoStateRegressor(**{**estimator_kwargs, "cell": cell, "washout": _WASHOUT,
+                                          "cell_options": (cell_options or {}).get(cell)})
+            model.fit(u[:split], targets[:split], dt=dt[:split])
+            error = nrmse(targets[split:], model.predict(u, dt=dt)[split:])
+            rows.append({"sampling": sampling, "model": label, "cell": cell,
+                         "nrmse": float(error), "seconds": time.perf_counter() - start})
             if progress is not None:
                 progress(len(rows), total)
     return rows

@@ -15,7 +15,7 @@ from lnn_core.data import datasets
 from lnn_core.errors import DataError
 from lnn_core.figures import story as figs
 from lnn_core.guard import check_budget, estimate_memory
-from lnn_core.lab import irregular
+from lnn_core.lab import irregular, timeseries
 from pages._ui.errors import guarded
 from pages._ui.gate import counted_cache, gated, granted_slots
 from pages._ui.keys import upload_digest
@@ -26,6 +26,9 @@ from pages._ui.runs import record_run
 from pages._ui.text import plain
 
 SOURCES = ("Built-in sines", "Upload (CSV with a time column)")
+LAYOUTS = {"long": "Labelled sequences, to classify: one row per (series, time step)",
+           "forecast": "One series, to forecast one sample ahead: one row per time step"}
+PARSERS = {"long": datasets.parse_long_csv, "forecast": datasets.parse_forecast_csv}
 #: Peak memory of a parse per byte of file (as on the Time series page: measured 5.2-5.5).
 PARSE_FACTOR = 6
 FILE_LEGEND = {"file's times": "given the file's Δt", "Δt = 1": "given Δt = 1 (time ignored)"}
@@ -33,10 +36,13 @@ INTRO = ("Liquid neurons are continuous in time: given the time between two samp
          "and CfC integrate over it. The ESN, a discrete-time map, **ignores it**: it sees only "
          "the order of the samples. As a control the ESN also gets the gap (Δt) as a second "
          "input.")
-FILE_HELP = ("One row per (series, time step): a series-id column (id, series, sample, case), a "
-             "label column (label, class, target), a time column (time, timestamp, step or t: "
-             "numbers or dates) and one column per channel. Each step's Δt is the time since the "
-             "series' previous sample, in units of the file's median gap.")
+FILE_HELP = ("Labelled sequences: one row per (series, time step), with a series-id column (id, "
+             "series, sample, case), a label column (label, class, target), a time column (time, "
+             "timestamp, step or t: numbers or dates) and one column per channel. One series: one "
+             "row per time step, a time or date column and numeric columns. Each step's Δt is "
+             "the time since the previous sample, in units of the file's median gap.")
+NO_TIME = ("{name} has no time column (named time, timestamp, step or t, or dates), so there is "
+           "no time between samples to give the neurons.")
 
 
 # ----------------------------------------------------------------------------- cached core calls
@@ -54,21 +60,25 @@ def builtin_scores(params, cell_options):
 
 
 @counted_cache(max_entries=4, ttl=timedelta(hours=1), show_spinner="Reading the file…")
-def read_sequences(sha256, name, _raw):
-    """The upload in the long layout; ``sha256`` names its name and bytes."""
+def read_upload(sha256, layout, name, _raw):
+    """The upload read in ``layout``; ``sha256`` names its name and bytes."""
     granted_slots()
-    return datasets.parse_long_csv(_raw, name=name)
+    return PARSERS[layout](_raw, name=name)
 
 
 @st.cache_data(max_entries=8, ttl="1h", show_spinner=False)
-def file_scores(sha256, params, cell_options, _dataset):
-    """Accuracy of each model given the file's Δt and given Δt = 1 (rows of dicts)."""
+def file_scores(sha256, layout, target, params, cell_options, _data):
+    """Each model's score given the file's Δt and given Δt = 1 (rows of dicts); ``_data`` is
+    the parsed sequences, or a series' (values, times) for ``target``."""
     granted_slots()
     progress, finish = progress_callback("Training each model on the file's times and on Δt = 1")
-    rows = irregular.timed_sequence_scores(
-        _dataset.X, _dataset.times, _dataset.y, params.estimator_kwargs(),
-        {cell: dict(options) for cell, options in cell_options}, seed=params.seed,
-        progress=progress)
+    kwargs = params.estimator_kwargs()
+    options = {cell: dict(options) for cell, options in cell_options}
+    if layout == "long":
+        rows = irregular.timed_sequence_scores(_data.X, _data.times, _data.y, kwargs, options,
+                                               seed=params.seed, progress=progress)
+    else:
+        rows = irregular.timed_series_scores(*_data, kwargs, options, progress=progress)
     finish()
     return rows
 
@@ -119,75 +129,103 @@ def _builtin(params, cell_options):
 
 
 def _upload(params, cell_options):
-    upload = st.file_uploader("Labelled sequences with their times (CSV, long layout)",
-                              type=["csv", "txt"], key="irregular_upload", help=FILE_HELP)
+    upload = st.file_uploader("CSV with a time column", type=["csv", "txt"],
+                              key="irregular_upload", help=FILE_HELP)
     if upload is None:
         st.caption("For example tests/data/gunpoint_irregular.csv: the UCR GunPoint series "
                    "(200, 2 classes) with a seeded 60 % of each series' 150 samples kept.")
         return
     digest, raw = upload_digest([upload]), upload.getvalue()
-    with guarded("The file needs a series id, a label and a time column, and several series "
-                 "of each class."):
-        dataset = gated(read_sequences, digest, upload.name, raw, label="reading a file",
-                        nbytes=PARSE_FACTOR * len(raw))
-        st.caption(plain(dataset.description, limit=400))
-        if dataset.times is None:
-            raise DataError(f"{upload.name} has no time column (named time, timestamp, step or "
-                            "t), so there is no time between samples to give the neurons.")
-        gaps = np.concatenate([d[1:] for d in irregular.elapsed_times(dataset.times)])
+    layout = st.radio("What is in the file?", list(LAYOUTS), format_func=LAYOUTS.get,
+                      key=f"irregular_layout_{digest[:12]}")
+    with guarded("The file needs a time column; labelled sequences need a series id, a label "
+                 "and several series of each class."):
+        parsed = gated(read_upload, digest, layout, upload.name, raw, label="reading a file",
+                       nbytes=PARSE_FACTOR * len(raw))
+        st.caption(plain(parsed.description, limit=400))
+        if (parsed.times if layout == "long" else parsed.time) is None:
+            raise DataError(NO_TIME.format(name=upload.name))
+        target, data, key = None, parsed, "accuracy"
+        if layout == "forecast":
+            target = st.selectbox("Column to forecast", parsed.numeric_columns,
+                                  key=f"irregular_target_{digest[:12]}")
+            data, key = _series(parsed, target), "nrmse"
+        times = data.times if layout == "long" else [data[1]]
+        gaps = np.concatenate([d[1:] for d in irregular.elapsed_times(times)])
         st.caption(f"Time between samples, in median gaps: {gaps.min():.3g} to {gaps.max():.3g} "
                    f"(middle half {np.quantile(gaps, 0.25):.3g} to {np.quantile(gaps, 0.75):.3g}).")
+        run_key = (digest, layout, target, params, cell_options)
         if st.button("Run on the file's times", icon=":material/timer:"):
-            nbytes = estimate_memory(dataset.n_series, int(dataset.lengths.max()),
-                                     dataset.n_channels + 1, params.n_units, cell="cfc")
-            check_budget(nbytes, what=f"training on {dataset.n_series:,} sequences")
+            shape = (parsed.n_series, int(parsed.lengths.max()), parsed.n_channels + 1) \
+                if layout == "long" else (1, len(data[0]), 2)
+            task = "classify" if layout == "long" else "forecast"
+            nbytes = estimate_memory(*shape, params.n_units, task=task, cell="cfc")
+            check_budget(nbytes, what=f"training on {upload.name}", task=task)
             try:
-                rows = gated(file_scores, digest, params, cell_options, dataset,
+                rows = gated(file_scores, *run_key[:3], params, cell_options, data,
                              label="irregular sampling", nbytes=nbytes)
-            except DataError as err:                    # too few sequences or classes
+            except DataError as err:                    # too few sequences, classes or rows
                 raise DataError(f"{upload.name}: {err}") from None
-            st.session_state["liquid_irregular_file"] = ((digest, params, cell_options), rows)
+            st.session_state["liquid_irregular_file"] = (run_key, rows)
             for row in rows:
                 record_run("Liquid neurons", f"{upload.name}, {row['sampling']}",
                            params.as_dict() | {"cell": row["cell"], "model": row["model"]},
-                           {"accuracy": row["accuracy"]}, row["seconds"])
+                           {"accuracy" if key == "accuracy" else "NRMSE": row[key]},
+                           row["seconds"])
         shown = st.session_state.get("liquid_irregular_file")
-        if shown is None or shown[0] != (digest, params, cell_options):
+        if shown is None or shown[0] != run_key:
             return                                  # run on another file or other settings
-        times = dataset.times[0]
+        t, values = (times[0], data.X[0][:, 0]) if layout == "long" else (data[1], data[0])
         left, score = _show_scores(shown[1], irregular.TIME_SAMPLINGS,
-                                   times.astype("datetime64[ns]") if times.dtype.kind == "i"
-                                   else times, dataset.X[0][:, 0], FILE_LEGEND)
-        left.caption(_file_verdict(score))
+                                   t.astype("datetime64[ns]") if t.dtype.kind == "i" else t,
+                                   values, FILE_LEGEND, key)
+        left.caption(_file_verdict(score, key))
 
 
-def _show_scores(rows, samplings, times, values, legend=None):
-    """The accuracies as a table (model x sampling) and a figure; return (left column, scores)."""
+def _series(table, target):
+    """A forecasting table's ``target`` column without its missing cells, and their times
+    as numbers (dates: nanoseconds since 1970)."""
+    time = timeseries.table_times(table, [target])
+    if time.dtype.kind == "M":
+        time = time.astype("datetime64[ns]").astype(np.int64)
+    return table.frame[target].dropna().to_numpy(), time
+
+
+def _show_scores(rows, samplings, times, values, legend=None, key="accuracy"):
+    """The scores as a table (model x sampling) and a figure; return (left column, scores)."""
     table = pd.DataFrame(rows)
-    wide = table.pivot(index="model", columns="sampling", values="accuracy").reindex(
+    wide = table.pivot(index="model", columns="sampling", values=key).reindex(
         index=[label for label, _, _ in irregular.MODELS], columns=samplings).reset_index()
     left, right = st.columns([1, 2])
-    left.dataframe(wide, hide_index=True, column_config={
-        s: st.column_config.NumberColumn(format="percent") for s in samplings})
+    left.dataframe(wide, hide_index=True, column_config={s: st.column_config.NumberColumn(
+        format="percent" if key == "accuracy" else "%.3f") for s in samplings})
     left.caption(f"{len(table)} fits in {table['seconds'].sum():.1f} s.")
     show_figure(style_figure(figs.irregular_sampling_figure(
-        times, values, table["model"], table["sampling"], table["accuracy"], legend),
-        share=0.66), container=right)
-    return left, dict(zip(zip(table["sampling"], table["model"]), table["accuracy"]))
+        times, values, table["model"], table["sampling"], table[key], legend,
+        "accuracy" if key == "accuracy" else "NRMSE"), share=0.66), container=right)
+    return left, dict(zip(zip(table["sampling"], table["model"]), table[key]))
 
 
-def _file_verdict(score):
+def _file_verdict(score, key):
     """Where the claim holds on an uploaded file and where it does not, in a sentence or three."""
     given, ignored = irregular.TIME_SAMPLINGS
-    helped = [cell for cell in ("LTC", "CfC") if score[given, cell] > score[ignored, cell] + 0.01]
-    liquid = max(score[given, "LTC"], score[given, "CfC"])
+    if key == "accuracy":
+        def show(v): return f"{v:.1%}"
+        def better(a, b): return a > b + 0.01                 # a percentage point
+    else:
+        def show(v): return f"NRMSE {v:.3g}"
+        def better(a, b): return a < 0.95 * b                  # 5 % less error
+    helped = [cell for cell in ("LTC", "CfC") if better(score[given, cell], score[ignored, cell])]
+    best = score[given, "LTC"] if better(score[given, "LTC"], score[given, "CfC"]) else \
+        score[given, "CfC"]
     control = score[given, "ESN + Δt input"]
-    text = (f"The ESN ignores the times: {score[given, 'ESN']:.1%}. Given the file's Δt the LTC "
-            f"scores {score[given, 'LTC']:.1%} ({score[ignored, 'LTC']:.1%} with Δt = 1) and the "
-            f"CfC {score[given, 'CfC']:.1%} ({score[ignored, 'CfC']:.1%} with Δt = 1). ")
+    text = (f"The ESN ignores the times: {show(score[given, 'ESN'])}. Given the file's Δt the "
+            f"LTC scores {show(score[given, 'LTC'])} ({show(score[ignored, 'LTC'])} with Δt = 1) "
+            f"and the CfC {show(score[given, 'CfC'])} ({show(score[ignored, 'CfC'])} with "
+            "Δt = 1). ")
     text += (f"The times help the {' and the '.join(helped)} here. " if helped else
              "The times do not help the liquid neurons on this file: the claim does not hold "
              "here. ")
-    return text + (f"Given Δt as an input the ESN reaches {control:.1%}, "
-                   + ("as well as the liquid neurons." if control >= liquid - 0.01 else
-                      f"{liquid - control:.1%} below the better liquid neuron."))
+    return text + (f"Given Δt as an input the ESN scores {show(control)}, "
+                   + ("worse than the better liquid neuron." if better(best, control) else
+                      "as well as the liquid neurons or better."))

@@ -1,5 +1,6 @@
 """Liquid page, irregular sampling on an upload: the file's times side by side with Δt = 1."""
 
+import numpy as np
 import pytest
 
 from pages._ui.irregular import SOURCES
@@ -56,8 +57,8 @@ def test_an_uploaded_file_is_scored_given_its_times_and_given_delta_t_one():
 
 @pytest.mark.parametrize("name, data, message", [
     ("*no* time.csv", long_csv(10, time=False),
-     ("*no* time.csv has no time column (named time, timestamp, step or t), so there is no "
-      "time between samples to give the neurons.")),
+     ("*no* time.csv has no time column (named time, timestamp, step or t, or dates), so "
+      "there is no time between samples to give the neurons.")),
     ("repeat.csv", b"series,label,time,value\n1,a,0,1\n1,a,0,2\n2,b,0,1\n",
      "repeat.csv: series '1' has the same time in rows 2 and 3."),
     ("one class.csv", long_csv(10, labels="a"),
@@ -82,3 +83,41 @@ def test_too_few_sequences_or_classes_are_refused_at_the_run(labels, message):
     assert not at.exception
     assert message in errors(at)
     assert not any("file's times" in d.value.columns for d in at.dataframe)
+
+
+def series_csv(times, header="time,value"):
+    values = np.sin(2 * np.pi * np.asarray(times) / 10)
+    return (header + "\n" + "".join(f"{t:.4f},{v:.4f}\n" for t, v in zip(times, values))).encode()
+
+
+def as_forecast(at):
+    next(r for r in at.radio if r.label == "What is in the file?").set_value("forecast").run()
+    return at
+
+
+def test_an_uploaded_series_is_forecast_given_its_times_and_given_delta_t_one():
+    times = np.cumsum(np.random.default_rng(0).uniform(0.2, 1.8, 300))
+    at = click(as_forecast(upload("sine.csv", series_csv(times))), RUN)
+    assert not at.exception and not at.error
+    table = at.dataframe[-1].value.set_index("model")
+    assert list(table.columns) == ["file's times", "Δt = 1"]
+    assert table.loc["ESN", "file's times"] == table.loc["ESN", "Δt = 1"]
+    assert table.loc["LTC", "file's times"] < 0.5 * table.loc["LTC", "Δt = 1"]
+    verdict = next(c.value for c in at.caption if c.value.startswith("The ESN ignores the times"))
+    ltc = table.loc["LTC", "file's times"]
+    assert f"the LTC scores NRMSE {ltc:.3g}" in verdict
+    assert "The times help the LTC" in verdict
+    assert at.session_state["runs"][-1]["metrics"].keys() == {"NRMSE"}
+
+
+@pytest.mark.parametrize("data, message", [
+    (series_csv(np.arange(50.0), header="x,value"),
+     "series.csv has no time column (named time, timestamp, step or t, or dates)"),
+    (series_csv([0, 2, 1, 3] + list(range(4, 50))),
+     ("series.csv: time column 'time' must increase strictly, but row 4 (1.0) does not come "
+      "after row 3 (2.0)")),
+], ids=["no time column", "time steps back"])
+def test_a_series_without_increasing_times_is_refused(data, message):
+    at = as_forecast(upload("series.csv", data))
+    assert not at.exception
+    assert message in errors(at)

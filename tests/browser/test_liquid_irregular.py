@@ -17,7 +17,7 @@ from tests.data.gunpoint_irregular import CSV
 def test_gunpoint_read_at_irregular_times_is_scored_side_by_side(page, base_url):
     open_page(page, base_url, "liquid?n_units=100")
     choose(page, "Upload (CSV with a time column)")
-    rerun(page, lambda: uploader_input(page, "Labelled sequences with their times").
+    rerun(page, lambda: uploader_input(page, "CSV with a time column").
           set_input_files(CSV))
     assert page.get_by_text("gunpoint_irregular.csv: 200 series").first.is_visible()
     rerun(page, page.get_by_role("button", name="Run on the file's times").click)
