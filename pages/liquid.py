@@ -11,11 +11,11 @@ from lnn_core.data import datasets
 from lnn_core.engine.cells import ltc_effective_tau
 from lnn_core.figures import story as figs
 from lnn_core.guard import estimate_memory
-from lnn_core.lab import irregular
 from pages._ui.controls import reservoir_controls
 from pages._ui.errors import guarded
 from pages._ui.exercises import exercises_ui
 from pages._ui.gate import gated, granted_slots
+from pages._ui.irregular import irregular_section
 from pages._ui.page_settings import linked
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
@@ -75,18 +75,6 @@ def compare_bytes(task, n_units):
         return estimate_memory(1, 2249, 1, n_units, task="forecast", cell="cfc")
     n_images, side = (2000, 28) if task == TASKS[1] else (1_347, 8)
     return estimate_memory(n_images, side, side, n_units, cell="cfc")
-
-
-@st.cache_data(max_entries=8, ttl="1h", show_spinner=False)
-def irregular_scores(params, cell_options):
-    """Accuracy of each model under regular and irregular sampling (rows of dicts)."""
-    granted_slots()                                # a cache miss waits in line (gate.gated)
-    progress, finish = progress_callback("Training each model on regular and irregular samples")
-    rows = irregular.irregular_sampling_scores(
-        params.estimator_kwargs(), {cell: dict(options) for cell, options in cell_options},
-        n_train=300, n_test=300, seed=params.seed, progress=progress)
-    finish()
-    return rows
 
 
 EQUATIONS = r"""
@@ -204,42 +192,4 @@ with exercise_box:
                  task=compared and compared[0],
                  comparison=compared and {cell: score for cell, score, _ in compared[1]})
 
-st.subheader("Irregular sampling: elapsed time as input")
-st.markdown("Liquid neurons are continuous in time: given the time between two samples, the LTC "
-            "and CfC integrate over it, where the ESN, a discrete-time map, ignores it. Here "
-            "noisy sines of three periods (6, 8, 10.5 time units; 300 training and 300 test "
-            "sequences of 50 samples) are to be told apart, read once every time unit and once "
-            "at irregular times (gaps uniform in 0.2–1.8). As a control the ESN also gets the "
-            "gap as a second input.")
-if st.button("Run the irregular-sampling experiment", icon=":material/timer:"):
-    with guarded("Try fewer neurons or fewer unfolds."):
-        st.session_state["liquid_irregular"] = gated(
-            irregular_scores, params, cell_options, label="irregular sampling",
-            nbytes=estimate_memory(600, 50, 1, params.n_units, cell="cfc"))
-        for row in st.session_state["liquid_irregular"]:
-            record_run("Liquid neurons", f"irregular sines, {row['sampling']} sampling",
-                       params.as_dict() | {"cell": row["cell"], "model": row["model"]},
-                       {"accuracy": row["accuracy"]}, row["seconds"])
-if "liquid_irregular" in st.session_state:
-    table = pd.DataFrame(st.session_state["liquid_irregular"])
-    wide = table.pivot(index="model", columns="sampling", values="accuracy").reindex(
-        index=[label for label, _, _ in irregular.MODELS], columns=irregular.SAMPLINGS).reset_index()
-    left, right = st.columns([1, 2])
-    left.dataframe(wide, hide_index=True, column_config={
-        s: st.column_config.NumberColumn(format="percent") for s in irregular.SAMPLINGS})
-    example = irregular.irregular_sines(3, seed=params.seed)
-    show_figure(style_figure(figs.irregular_sampling_figure(
-        example.times[0], example.X[0, :, 0], table["model"], table["sampling"],
-        table["accuracy"]), share=0.66), container=right)
-    score = dict(zip(zip(table["sampling"], table["model"]), table["accuracy"]))
-    liquid = max(score["irregular", "LTC"], score["irregular", "CfC"])
-    control = score["irregular", "ESN + Δt input"]
-    verdict = ("so what matters is that the elapsed time reaches the model, not that the neuron "
-               "is liquid" if control >= liquid - 0.01 else
-               f"so the liquid neurons keep an edge of {liquid - control:.1%} here")
-    left.caption(
-        f"Irregular sampling moves the ESN from {score['regular', 'ESN']:.1%} to "
-        f"{score['irregular', 'ESN']:.1%}; the LTC ({score['irregular', 'LTC']:.1%}) and CfC "
-        f"({score['irregular', 'CfC']:.1%}) read the gaps. The claim holds against a network "
-        f"that cannot see time; given the gap as an input the ESN reaches {control:.1%}, "
-        f"{verdict}.")
+irregular_section(params, cell_options)

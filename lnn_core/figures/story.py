@@ -372,8 +372,9 @@ def cell_comparison_figure(cells, scores, seconds, score_name):
     return fig
 
 
-def irregular_sampling_figure(times, values, models, samplings, accuracies):
-    """One irregularly sampled sequence, and each model's accuracy per sampling scheme.
+def irregular_sampling_figure(times, values, models, samplings, scores, legend=None,
+                              score_name="accuracy"):
+    """One irregularly sampled sequence, and each model's score per sampling scheme.
 
     Parameters
     ----------
@@ -381,24 +382,35 @@ def irregular_sampling_figure(times, values, models, samplings, accuracies):
         One sequence's sample times and values.
     models, samplings : sequence of str
         Model label and sampling scheme of each score.
-    accuracies : sequence of float
-        Test accuracy of each (model, sampling).
+    scores : sequence of float
+        Test score of each (model, sampling).
+    legend : dict of str to str, optional
+        Legend entry of each sampling scheme; default "<scheme> sampling".
+    score_name : {"accuracy", "NRMSE"}, default "accuracy"
+        What the scores are: an accuracy (higher is better, in %) or a
+        forecast's NRMSE (lower is better).
     """
+    accuracy = score_name == "accuracy"
     fig = make_subplots(1, 2, column_widths=[0.4, 0.6], horizontal_spacing=0.1,
                         subplot_titles=("one sequence, read at irregular times",
-                                        "test accuracy (higher is better)"))
+                                        "test accuracy (higher is better)" if accuracy else
+                                        "test NRMSE (lower is better)"))
     fig.add_trace(go.Scatter(x=times, y=values, mode="lines+markers", name="samples",
                              line={"color": _INPUT_COLOR, "width": 1}, showlegend=False), 1, 1)
-    palette = {"regular": "#B6B6B6", "irregular": "#636EFA"}
+    palette = {"regular": "#B6B6B6", "irregular": "#636EFA", "Δt = 1": "#B6B6B6",
+               "file's times": "#636EFA"}
     for sampling in dict.fromkeys(samplings):
-        picked = [(m, a) for m, s, a in zip(models, samplings, accuracies) if s == sampling]
+        picked = [(m, a) for m, s, a in zip(models, samplings, scores) if s == sampling]
         fig.add_trace(go.Bar(x=[m for m, _ in picked], y=[a for _, a in picked],
-                             name=f"{sampling} sampling", marker_color=palette.get(sampling),
-                             texttemplate="%{y:.1%}", textposition="outside", cliponaxis=False),
+                             name=(legend or {}).get(sampling, f"{sampling} sampling"),
+                             marker_color=palette.get(sampling),
+                             texttemplate="%{y:.1%}" if accuracy else "%{y:.3g}",
+                             textposition="outside", cliponaxis=False),
                       1, 2)
     fig.update_xaxes(title="time", row=1, col=1)
     fig.update_yaxes(title="value", row=1, col=1)
-    fig.update_yaxes(tickformat=".0%", range=[0, 1.12], row=1, col=2)
+    if accuracy:
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.12], row=1, col=2)
     fig.update_layout(barmode="group", title="Irregular sampling: elapsed time as input",
                       legend={"orientation": "h", "y": -0.15, "yanchor": "top"})
     return fig

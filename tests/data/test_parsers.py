@@ -179,6 +179,17 @@ def test_long_csv_sorts_by_time_and_groups_interleaved_rows():
     assert "2 series, 2 channels, lengths 2–3" in ds.description
 
 
+
+def test_long_csv_keeps_each_series_times_in_order_and_splits_carry_them():
+    data = b"id,time,x,label\n" + b"".join(
+        f"{i},{t},{i + t},{'ab'[i % 2]}\n".encode() for i in range(8) for t in (2.5, 0, 1))
+    ds = parse_long_csv(data, name="l.csv")
+    assert [t.tolist() for t in ds.times] == [[0.0, 1.0, 2.5]] * 8
+    assert ds.X[3].ravel().tolist() == [3.0, 4.0, 5.5]
+    train, test = split_dataset(ds, test_size=0.25, seed=0)
+    assert len(train.times) == 6 and len(test.times) == 2
+    assert parse_long_csv(b"id,x,label\n1,0.5,a\n2,0.7,b\n").times is None
+
 def test_long_csv_explicit_roles_and_integer_labels():
     data = b"who,kind,a,b\n7,1,1.0,9\n7,1,2.0,9\n8,0,3.0,9\n"
     ds = parse_long_csv(

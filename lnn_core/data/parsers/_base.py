@@ -131,6 +131,9 @@ class SequenceDataset:
         Names of the ``n_channels`` channels.
     description : str
         One sentence summarising the dataset.
+    times : list of ndarray of shape (length_i,), or None
+        The time of each step, increasing strictly (float64 numbers, or int64
+        nanoseconds since 1970 for dates), when the file has a time column.
     """
 
     X: list
@@ -138,6 +141,7 @@ class SequenceDataset:
     classes: np.ndarray
     channel_names: tuple
     description: str
+    times: list | None = None
 
     @property
     def n_series(self):

@@ -22,7 +22,7 @@ def _labels_array(labels):
     return np.array(labels, dtype=str)
 
 
-def _make_dataset(X, labels, channel_names, *, name, limits, note=""):
+def _make_dataset(X, labels, channel_names, *, name, limits, note="", times=None):
     if len(X) > limits.max_series:
         raise DataError(
             f"{name} has {len(X):,} series; the limit is max_series={limits.max_series:,}."
@@ -54,6 +54,7 @@ def _make_dataset(X, labels, channel_names, *, name, limits, note=""):
         classes=classes,
         channel_names=tuple(channel_names),
         description=_describe(name, X, classes, counts, len(channel_names), note),
+        times=times,
     )
 
 

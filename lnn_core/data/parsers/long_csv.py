@@ -65,7 +65,8 @@ def parse_long_csv(
     -------
     SequenceDataset
         ``X[i]`` has shape ``(length_i, n_features)``; series in order of
-        first appearance.
+        first appearance; with a time column, ``times[i]`` holds its steps'
+        times (increasing).
 
     Raises
     ------
@@ -144,7 +145,7 @@ def parse_long_csv(
     bounds = np.r_[starts, len(order)]
     rows = cells.index.to_numpy()
     label_array = labels.to_numpy()
-    X, y = [], []
+    X, y, times = [], [], []
     for k in range(len(starts)):
         idx = order[bounds[k] : bounds[k + 1]]  # rows of one series, in time order
         series_labels = label_array[idx]
@@ -172,7 +173,10 @@ def parse_long_csv(
             )
         X.append(values[idx])
         y.append(series_labels[0])
-    return _make_dataset(X, y, features, name=name, limits=limits)
+        if time_values is not None:
+            times.append(time_values[idx])
+    return _make_dataset(X, y, features, name=name, limits=limits,
+                         times=times if time_values is not None else None)
 
 
 def _long_roles(

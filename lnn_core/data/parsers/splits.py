@@ -24,6 +24,7 @@ def _subset(ds, index, what):
         classes=classes,
         channel_names=ds.channel_names,
         description=_describe(f"{name} ({what})", X, classes, counts, ds.n_channels),
+        times=None if ds.times is None else [ds.times[i] for i in index],
     )
 
 
