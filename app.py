@@ -18,6 +18,13 @@ nginx sends page URLs there, so the frontend never probes ``/<page>/_stcore/*`` 
 Nothing heavy runs before the page: the server's tuning and the libraries' freeze
 come after it, once per process, so a fresh server's first visitor sees the title
 before scikit-learn and the other libraries are loaded.
+
+``streamlit run app.py`` first imports this file as a module (``__name__ == "app"``)
+to look for an ASGI app, and finds ``app``: Streamlit's own server for this same
+file plus a redirect of each page's URL to ``/?page=<page>&...``
+(``pages._ui.shell.page_redirects``), so a page's URL opened in a browser never
+makes the frontend probe ``/<page>/_stcore/*``.  Every session then runs this file
+as its script (``__name__ == "__main__"``): the router below.
 """
 
 import streamlit as st
@@ -26,23 +33,33 @@ from pages._ui.shell import (
     available_pages,
     freeze_libraries,
     open_linked_page,
+    page_redirects,
     running_page,
     shared_sidebar,
     tune_server_process,
 )
 
-st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
-                   initial_sidebar_state="expanded",
-                   menu_items={"About": "Liquid Lab: reservoir computing and liquid neural "
-                                        "networks, interactive."})
-shared_sidebar()
-if not st.get_option("client.showSidebarNavigation"):
-    st.set_option("client.showSidebarNavigation", True)
-pages = [st.Page(path, title=title, icon=icon, url_path=url_path, default=url_path is None)
-         for path, title, icon, url_path in available_pages()]
-navigation = st.navigation(pages)
-open_linked_page(pages)
-with running_page():
-    navigation.run()
-tune_server_process()
-freeze_libraries()
+
+def route():
+    """One run of a session: page config, the shared sidebar, navigation, the page."""
+    st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
+                       initial_sidebar_state="expanded",
+                       menu_items={"About": "Liquid Lab: reservoir computing and liquid neural "
+                                            "networks, interactive."})
+    shared_sidebar()
+    if not st.get_option("client.showSidebarNavigation"):
+        st.set_option("client.showSidebarNavigation", True)
+    pages = [st.Page(path, title=title, icon=icon, url_path=url_path, default=url_path is None)
+             for path, title, icon, url_path in available_pages()]
+    navigation = st.navigation(pages)
+    open_linked_page(pages)
+    with running_page():
+        navigation.run()
+    tune_server_process()
+    freeze_libraries()
+
+
+if __name__ == "__main__":
+    route()
+else:
+    app = st.App(__file__, routes=page_redirects())

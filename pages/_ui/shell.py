@@ -91,6 +91,40 @@ def open_linked_page(pages):
     del st.query_params["page"]
 
 
+def page_redirects():
+    """Server routes that answer a page's URL with a redirect to ``/?page=<url_path>&...``.
+
+    A page's own URL (``/reservoir?spectral_radius=1.3``, reloaded or opened
+    from a link) makes Streamlit's frontend look for the server under that
+    path first: ``/reservoir/_stcore/health`` and ``/reservoir/_stcore/host-config``
+    answer 404, two console errors (streamlit/streamlit#7074).  ``app.py`` serves
+    itself through ``st.App`` with these routes, which are checked before
+    Streamlit's own, so the browser loads the app from ``/`` and
+    :func:`open_linked_page` switches to the page with the link's values,
+    the same redirect ``deploy/``'s nginx makes.
+
+    Returns
+    -------
+    list of starlette.routing.Route
+        ``/<url_path>`` and ``/<url_path>/`` for every page but Home, GET and HEAD.
+    """
+    from urllib.parse import urlencode
+
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Route
+
+    base = "/".join(part for part in st.get_option("server.baseUrlPath").split("/") if part)
+    root = f"/{base}/" if base else "/"
+
+    def redirect(request):
+        page = request.url.path.rstrip("/").rsplit("/", 1)[-1]
+        query = urlencode([("page", page), *request.query_params.multi_items()])
+        return RedirectResponse(f"{root}?{query}", status_code=302)
+
+    return [Route(f"{root}{url_path}{slash}", redirect, methods=["GET", "HEAD"])
+            for *_, url_path in available_pages() if url_path for slash in ("", "/")]
+
+
 def available_pages():
     """Rows of :data:`PAGES` whose file exists (pages still being written are skipped)."""
     return [row for row in PAGES if (_ROOT / row[0]).exists()]

@@ -33,6 +33,14 @@ def wait_for_app(page, timeout=RUN_TIMEOUT_MS):
     page.wait_for_selector(IDLE, state="attached", timeout=timeout)
 
 
+def landed(page, timeout=RUN_TIMEOUT_MS):
+    """Wait until a page's URL has reached its page: the server answers ``/<page>?...``
+    with a redirect to ``/?page=<page>&...``, and the router's first run switches to the
+    page (``pages._ui.shell.open_linked_page``), which drops ``page=`` from the URL."""
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('page')",
+                           timeout=timeout)
+
+
 def rerun(page, action):
     """Do ``action()`` (a click, a key press, an upload), then wait for the run it starts.
 
@@ -50,6 +58,7 @@ def rerun(page, action):
 def open_page(page, base_url, path=""):
     """Load ``base_url/path`` and wait for its first script run."""
     page.goto(f"{base_url}/{path}")
+    landed(page)
     wait_for_app(page)
     page.locator("h1").first.wait_for()
     return page

@@ -11,9 +11,12 @@
   The server's CPU-seconds from the navigation to the title go there too
   (``first_visit_server_cpu_seconds``): on a busy machine they vary far less
   than the wall-clock time.
-* Every page opened by its URL logs no console error, except the one
-  documented pattern of Streamlit's frontend (:data:`INHERENT_404`); a root
-  link naming its page (``/?page=reservoir&...``) logs none at all.
+* Every page opened by its URL logs no console error.  Streamlit's frontend
+  looks for the server under a page's path first (``/reservoir/_stcore/health``,
+  ``/reservoir/_stcore/host-config``: two 404s, streamlit/streamlit#7074), so
+  ``app.py``'s server answers a page's URL with a redirect to
+  ``/?page=reservoir&...`` (``pages._ui.shell.page_redirects``); a root link
+  naming its page logs none either.
 """
 
 import json
@@ -43,21 +46,6 @@ NAV_LABELS = """() => Array.from(document.querySelectorAll(
         label.querySelectorAll('[data-testid="stIconMaterial"]').forEach(icon => icon.remove());
         return label.innerText.trim();
     })"""
-#: Console errors Streamlit's own frontend logs on a page opened by its URL (``/<page>``)
-#: from a plain ``streamlit run``.  The frontend (1.67: ``getPossibleBaseUris``, ``PD()`` in
-#: ``streamlit/static/static/js/index.*.js``) cannot tell the page ``/reservoir`` from an
-#: app served under the base path ``/reservoir``, so it lists both, the URL's path first,
-#: and its ping loop asks ``/<page>/_stcore/health`` and ``/<page>/_stcore/host-config``
-#: (404: Chromium logs each as a console error) before ``/_stcore/...`` (200).  Nothing
-#: public changes that list: ``server.baseUrlPath`` only prefixes it, a ``<base>`` element
-#: is not read (``window.location.href`` is), and the one input that would shorten it,
-#: ``window.__streamlit.BACKEND_BASE_URL`` in ``index.html``, is set only by Snowflake's
-#: hosts (the server sends ``index.html`` as a static file; streamlit/streamlit#11378,
-#: #11537 say so and leave the open-source fix for later).  Upstream issue:
-#: streamlit/streamlit#7074 (open).  ``deploy/``'s nginx avoids them: it sends ``/<page>?...``
-#: to ``/?page=<page>&...`` (tests/deploy/test_proxy.py), a link form that works on a plain
-#: server too (:func:`test_a_root_link_naming_a_page_logs_no_console_error`).
-INHERENT_404 = "Failed to load resource: the server responded with a status of 404 (Not Found)"
 
 
 def _title_text(page):
@@ -148,11 +136,7 @@ def test_no_console_errors_on_any_page(page, base_url, row):
     open_page(page, base_url, url_path or "")
     page.wait_for_selector(IDLE, state="attached")
     page.wait_for_timeout(1000)                 # late errors (charts drawn after the run)
-    inherent = {(INHERENT_404, f"{base_url}/{url_path}/_stcore/{endpoint}")
-                for endpoint in ("health", "host-config")} if url_path else set()
-    unexpected = [e for e in errors if e not in inherent]
-    assert unexpected == [], f"/{url_path or ''}: console errors {unexpected}"
-    assert len(errors) == len(set(errors)), f"/{url_path or ''}: repeated errors {errors}"
+    assert errors == [], f"/{url_path or ''}: console errors {errors}"
 
 
 @pytest.mark.timeout(180)

@@ -16,6 +16,7 @@ from .conftest import RUN_TIMEOUT_MS, VIEWPORT
 from .test_e2e import (
     assert_no_error,
     choose,
+    landed,
     metric_value,
     rerun,
     shared_sliders,
@@ -35,6 +36,7 @@ SLOW_MS = 240_000
 def start(page, base_url, path):
     """Open ``path`` and wait, up to :data:`SLOW_MS`, for its title and first run."""
     page.goto(f"{base_url}/{path}")
+    landed(page, timeout=SLOW_MS)
     page.locator("h1").first.wait_for(timeout=SLOW_MS)
     wait_for_app(page, timeout=SLOW_MS)
     return page
@@ -46,6 +48,7 @@ def fresh(browser, url):
     context.set_default_timeout(RUN_TIMEOUT_MS)
     page = context.new_page()
     page.goto(url)
+    landed(page, timeout=SLOW_MS)
     page.locator("h1").first.wait_for(timeout=SLOW_MS)
     wait_for_app(page, timeout=SLOW_MS)
     return page
