@@ -8,13 +8,14 @@ input gives exactly the features each sequence would give alone.  Only the
 pooled features of a chunk are kept, so memory is bounded by the chunk size.
 """
 
+import functools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .._validation import check_choice, check_int
 from ..errors import DataError
@@ -195,6 +196,12 @@ _blas_users = 0
 _blas_limiter = None
 
 
+@functools.cache
+def _threadpools():
+    """The process's thread pools (BLAS, OpenMP), found once: each search took ~15 ms."""
+    return ThreadpoolController()
+
+
 @contextmanager
 def single_threaded_blas():
     """Hold BLAS at one thread while any caller runs chunks in parallel threads.
@@ -207,7 +214,7 @@ def single_threaded_blas():
     global _blas_users, _blas_limiter
     with _blas_lock:
         if _blas_users == 0:
-            _blas_limiter = threadpool_limits(1, user_api="blas")
+            _blas_limiter = _threadpools().limit(limits=1, user_api="blas")
         _blas_users += 1
     try:
         yield
