@@ -11,12 +11,13 @@ from lnn_core.guard import estimate_memory
 from pages._ui.controls import reservoir_controls
 from pages._ui.errors import guarded
 from pages._ui.gate import job_gate, job_slot
-from pages._ui.page_settings import PAGE_TITLES, apply_preset
+from pages._ui.page_settings import PAGE_TITLES, apply_preset, linked
 from pages._ui.params import RIDGE_OPTIONS, nearest_ridge
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
+from pages._ui.sweep_settings import RANGES, SWEEP_WIDGETS, log_key, range_key
 from pages._ui.text import plain
 from pages._ui.tune import shared_task
 
@@ -27,10 +28,6 @@ TASKS = {"digits": "8×8 digits: classify (accuracy)", "mnist": "MNIST sample: c
          "narma10": "NARMA-10: imitate the system (NRMSE)", "upload": "Results CSV from the CLI"}
 #: The Time series page's current data (an upload, or a built-in series), when it has some.
 SHARED = {"time_series": "Your data on the Time series page (its training part)"}
-#: Allowed range (the shared widgets') and default swept range of each parameter but ridge.
-RANGES = {"n_units": (10, 2000, (50, 400)), "spectral_radius": (0.0, 2.0, (0.1, 1.5)),
-          "density": (0.01, 1.0, (0.05, 0.5)), "input_scaling": (0.0, 5.0, (0.1, 2.0)),
-          "bias_scaling": (0.0, 2.0, (0.0, 1.0)), "leak_rate": (0.01, 1.0, (0.1, 1.0))}
 #: Most evaluations one sweep may ask of the server.
 MAX_EVALUATIONS = 600
 
@@ -40,16 +37,19 @@ def load_task(name):
     return sweep.make_task(name, **({"horizon": 10} if name == "mackey_glass" else {}))
 
 
-def axis_range(name, key):
+def axis_range(name):
     """Range widgets of one swept parameter -> (low, high, scale)."""
+    key = range_key(name)
     if name == "ridge":
-        low, high = st.select_slider("ridge range", RIDGE_OPTIONS, value=(1e-8, 1e-2), key=key,
-                                     format_func=lambda v: f"{v:.0e}")
+        low, high = linked(st.select_slider, "ridge range", RIDGE_OPTIONS,
+                           value=SWEEP_WIDGETS[key], key=key, format_func=lambda v: f"{v:.0e}",
+                           persist_state="session")
         return low, high, "log"
-    low, high, default = RANGES[name]
-    low, high = st.slider(f"{name} range", low, high, default, key=key,
-                          step=10 if name == "n_units" else 0.01)
-    log = st.checkbox("log spacing", value=name == "leak_rate", key=f"{key}_log")
+    low, high, _ = RANGES[name]
+    low, high = linked(st.slider, f"{name} range", low, high, SWEEP_WIDGETS[key], key=key,
+                       step=10 if name == "n_units" else 0.01, persist_state="session")
+    log = linked(st.checkbox, "log spacing", SWEEP_WIDGETS[log_key(name)], key=log_key(name),
+                 persist_state="session")
     return low, high, "log" if log else "linear"
 
 
@@ -72,33 +72,37 @@ def apply_best(values):
 def grid_controls():
     """One or two axes: parameter, range, spacing and number of values -> grid points."""
     axes = {}
-    for column, label, default in zip(st.columns(2), ("Rows", "Columns"),
-                                      ("spectral_radius", "leak_rate")):
+    for column, axis in zip(st.columns(2), ("rows", "columns")):
         with column:
-            choices = ["none", *sweep.PARAMETERS] if label == "Columns" else sweep.PARAMETERS
-            name = st.selectbox(f"{label}: parameter", choices, key=f"sweep_{label}",
-                                index=list(choices).index(default))
+            choices = ["none", *sweep.PARAMETERS] if axis == "columns" else list(sweep.PARAMETERS)
+            key = f"sweep_{axis}"
+            name = linked(st.selectbox, f"{axis.capitalize()}: parameter", choices, key=key,
+                          index=choices.index(SWEEP_WIDGETS[key]), persist_state="session")
             if name in axes:
                 raise ValueError(f"rows and columns both sweep {name}; pick two different "
                                  "parameters, or 'none' for the columns")
             if name != "none":
-                low, high, scale = axis_range(name, f"sweep_{label}_range")
-                n = st.number_input("values", 2, 16, 8, key=f"sweep_{label}_n")
+                low, high, scale = axis_range(name)
+                n = linked(st.number_input, "values", 2, 16, SWEEP_WIDGETS[f"{key}_values"],
+                           key=f"{key}_values", persist_state="session")
                 axes[name] = sweep.spaced(name, low, high, n, scale)
     return sweep.grid_points(axes)
 
 
 def random_controls():
     """Parameters and their ranges, number of points and sampling seed -> random points."""
-    names = st.multiselect("Parameters", sweep.PARAMETERS, key="sweep_random_names",
-                           default=["spectral_radius", "leak_rate", "ridge"])
+    names = linked(st.multiselect, "Parameters", sweep.PARAMETERS, key="sweep_parameters",
+                   default=SWEEP_WIDGETS["sweep_parameters"], persist_state="session")
     ranges = {}
     for column, name in zip(st.columns(max(len(names), 1)), names):
         with column:
-            ranges[name] = axis_range(name, f"sweep_random_{name}")
+            ranges[name] = axis_range(name)
     left, right = st.columns(2)
-    n_points = left.slider("Points", 5, 200, 40, key="sweep_n_points")
-    seed = right.number_input("Sampling seed", 0, 9999, 0, key="sweep_sample_seed")
+    n_points = linked(left.slider, "Points", 5, 200, SWEEP_WIDGETS["sweep_n_points"],
+                      key="sweep_n_points", persist_state="session")
+    seed = linked(right.number_input, "Sampling seed", 0, 9999,
+                  SWEEP_WIDGETS["sweep_sample_seed"], key="sweep_sample_seed",
+                  persist_state="session")
     return sweep.random_points(ranges, n_points, seed)
 
 
@@ -149,7 +153,8 @@ params = reservoir_controls(page="sweep")
 
 shared = shared_task()
 choices = TASKS | (SHARED if shared is not None else {})
-task_name = st.selectbox("Data", choices, format_func=choices.get, key="sweep_task")
+task_name = linked(st.selectbox, "Data", choices, format_func=choices.get, key="sweep_task",
+                   index=list(choices).index(SWEEP_WIDGETS["sweep_task"]), persist_state="session")
 runs, state = None, {}
 if task_name == "upload":
     upload = st.file_uploader("Results CSV written by `python -m lnn_core.sweep --out results.csv`",
@@ -158,11 +163,14 @@ if task_name == "upload":
         with guarded("Upload the CSV written by the command line, or one downloaded here."):
             runs = sweep.read_results(upload, name=upload.name)
 else:
-    search = st.segmented_control("Search", ["Grid", "Random"], default="Grid", key="sweep_search")
+    search = linked(st.segmented_control, "Search", ["Grid", "Random"],
+                    default=SWEEP_WIDGETS["sweep_search"], key="sweep_search",
+                    persist_state="session")
     with guarded("Pick a range that suits the scale: a log scale needs a low end above 0."):
         points = random_controls() if search == "Random" else grid_controls()
-        repeats = st.number_input("Seeds per point (from the sidebar's seed on)", 1, 5, 1,
-                                  key="sweep_repeats")
+        repeats = linked(st.number_input, "Seeds per point (from the sidebar's seed on)", 1, 5,
+                         SWEEP_WIDGETS["sweep_seeds_per_point"], key="sweep_seeds_per_point",
+                         persist_state="session")
         fixed = {name: getattr(params, name) for name in sweep.PARAMETERS if name not in points[0]}
         plan = sweep.Sweep(shared if task_name in SHARED else load_task(task_name), points,
                            fixed=fixed,

@@ -1,8 +1,7 @@
 """Widgets of the MNIST page: its sidebar, its data source, and one ``*_ui()`` per tab.
 
-Not a page (the router lists pages from ``pages._ui.shell.PAGES``):
-``pages/mnist.py`` calls these top to bottom.  Its slow calls, cached and gated,
-are in :mod:`.mnist_jobs`.
+Not a page (the router lists pages from ``pages._ui.shell.PAGES``): ``pages/mnist.py`` calls
+these top to bottom.  Its slow calls, cached and gated, are in :mod:`.mnist_jobs`.
 """
 
 import time
@@ -87,9 +86,8 @@ def readout_ui():
                           persist_state="session",
                           disabled=pooling != "points", help="States kept by 'points' pooling.")
         bidirectional = linked(st.toggle, "Also read bottom-up", False, key="mnist_bidirectional",
-                               persist_state="session",
-                               help="Read each image backwards too and join both readings' "
-                                    "features: better accuracy, twice the time.")
+                               persist_state="session", help="Read each image backwards too and "
+                               "join both readings' features: better accuracy, twice the time.")
         shifted = linked(st.toggle, "Train on shifted copies", False, key="mnist_shifted",
                          persist_state="session",
                          help="Also fit on copies of every training image moved one pixel "
@@ -180,11 +178,13 @@ def article_ui(data, data_key):
         return
     sizes = experiments.training_sizes(len(data.y_train), experiments.LADDER_SIZES)
     cols = st.columns(2)
-    n_images = cols[0].select_slider("Training images", sizes, experiments.nearest(sizes, 4000),
-                                     key="mnist_ladder_size", help="A pseudo-inverse readout needs "
-                                     "many more images than neurons, or it memorises them.")
-    n_units = cols[1].select_slider("Neurons", [300, 1000], 300, key="mnist_ladder_units",
-                                    help="The article used 1,000 (dense): minutes, not seconds.")
+    n_images = linked(cols[0].select_slider, "Training images", sizes,
+                      experiments.nearest(sizes, 4000), key="mnist_ladder_size",
+                      persist_state="session", help="A pseudo-inverse readout needs many "
+                      "more images than neurons, or it memorises them.")
+    n_units = linked(cols[1].select_slider, "Neurons", [300, 1000], 300, key="mnist_ladder_units",
+                     persist_state="session",
+                     help="The article used 1,000 (dense): minutes, not seconds.")
     n_test = experiments.ladder_test_size(n_images, len(data.y_test))
     key = (data_key, n_images, n_test, n_units)
     if st.button("Run the article's method and the fixes", icon=":material/science:"):
@@ -210,8 +210,9 @@ def article_ui(data, data_key):
 
 def curves_ui(data, data_key, sizes, n_train, estimator_kwargs, shift):
     """Train and test accuracy against the training-set size or one parameter."""
-    vary = st.selectbox("Vary", experiments.CURVE_PARAMETERS, key="mnist_curve_vary",
-                        format_func=lambda name: "training images" if name == "n_train" else name)
+    vary = linked(st.selectbox, "Vary", experiments.CURVE_PARAMETERS, key="mnist_curve_vary",
+                  persist_state="session",
+                  format_func=lambda name: "training images" if name == "n_train" else name)
     values = experiments.curve_values(vary, sizes, n_train)
     key = (data_key, n_train, estimator_kwargs, shift, vary, values)
     if st.button("Compute curve", icon=":material/monitoring:"):

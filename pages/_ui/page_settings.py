@@ -20,6 +20,7 @@ from .params import (
     _to_url,
     format_ridge,
 )
+from .sweep_settings import SWEEP_WIDGETS
 from .text import plain
 
 #: Pages with reservoir settings of their own (url paths of ``pages._ui.shell.PAGES``).
@@ -34,13 +35,15 @@ PAGE_WIDGETS = {
     "dynamics": {"input_signal": "Mixed sines", "n_steps": 400, "neurons": [0, 1, 2, 3, 4],
                  "pca_dims": 3, "dynamics_tab": "Trajectories"},
     "mnist": {"mnist_source": "digits", "mnist_n_train": None, "mnist_pooling": "mean+last",
-              "mnist_n_points": 4, "mnist_bidirectional": False, "mnist_tab": "Results"},
+              "mnist_n_points": 4, "mnist_bidirectional": False, "mnist_tab": "Results",
+              "mnist_ladder_size": None, "mnist_ladder_units": 300, "mnist_curve_vary": "n_train"},
     "timeseries": {"ts_source": "Built-in", "ts_series": "Mackey-Glass", "ts_length": 3000,
-                   "ts_seed": 0, "ts_channel": "x", "ts_horizon": 1, "ts_delay": 0},
+                   "ts_seed": 0, "ts_channel": "x", "ts_horizon": 1, "ts_delay": 0,
+                   "ts_transform": "none"},
     "liquid": {"tau_range": (0.5, 5.0), "reversal_range": (-1.0, 1.0), "ltc_step": 0.5,
                "unfolds": 3, "cfc_time": 2.0, "liquid_input": "Sine",
                "liquid_neurons": [0, 1, 2, 3], "liquid_task": "8×8 digits"},
-    "sweep": {},
+    "sweep": SWEEP_WIDGETS,
 }
 
 

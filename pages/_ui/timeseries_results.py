@@ -30,12 +30,16 @@ def horizon_slider(free):
 
 
 def transform_choice(values, horizon):
-    """none / log (a positive series only) / difference (a horizon of 1 or more)."""
+    """none / log (a positive series only) / difference (a horizon of 1 or more).
+
+    One key whatever is offered, so the choice is in the URL (``ts_transform``); a
+    choice this data does not offer (a link's, or one kept from other data) falls
+    back to ``"none"``, and a link's gets :func:`.page_settings.linked`'s sentence.
+    """
     options = ["none"] + (["log"] if np.nanmin(values) > 0 else []) + (
         ["difference"] if horizon >= 1 else [])
-    return st.segmented_control("Transform", options, default="none",   # a key per offer
-                                key=f"ts_transform_{'_'.join(options)}",
-                                help=TRANSFORM_HELP) or "none"
+    return linked(st.segmented_control, "Transform", options, default="none", key="ts_transform",
+                  persist_state="session", help=TRANSFORM_HELP) or "none"
 
 
 def forecast_metrics(result):

@@ -119,8 +119,8 @@ def test_a_sweep_runs_on_the_cores_the_gate_grants(monkeypatch, taken, granted):
     monkeypatch.setattr(sweep.Sweep, "iter_rows", recording_iter_rows)
     at = open_page("pages/sweep.py")
     at.slider(key="n_units").set_value(20)
-    at.number_input(key="sweep_Rows_n").set_value(2)
-    at.selectbox(key="sweep_Columns").set_value("none").run()
+    at.number_input(key="sweep_rows_values").set_value(2)
+    at.selectbox(key="sweep_columns").set_value("none").run()
     others = [gate.enqueue(f"other {i}", "job", MiB) for i in range(taken)]
     next(b for b in at.button if b.label == "Run sweep").click().run()
     assert not at.exception and not at.error

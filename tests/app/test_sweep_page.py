@@ -11,11 +11,11 @@ PAGE = "pages/sweep.py"
 def _small_grid(at, columns="leak_rate"):
     """2×2 grid over spectral_radius × leak_rate with 50 units."""
     at.slider(key="n_units").set_value(50)
-    at.number_input(key="sweep_Rows_n").set_value(2)
-    at.selectbox(key="sweep_Columns").set_value(columns)
+    at.number_input(key="sweep_rows_values").set_value(2)
+    at.selectbox(key="sweep_columns").set_value(columns)
     at.run()
     if columns != "none":
-        at.number_input(key="sweep_Columns_n").set_value(2)
+        at.number_input(key="sweep_columns_values").set_value(2)
     return at.run()
 
 
@@ -23,7 +23,7 @@ def test_page_renders_with_grid_controls(app_page):
     at = app_page(PAGE)
     assert not at.exception and not at.error
     assert at.title[0].value == "Sweep"
-    assert at.selectbox(key="sweep_Rows").value == "spectral_radius"
+    assert at.selectbox(key="sweep_rows").value == "spectral_radius"
     assert "64 evaluations" in at.caption[0].value
 
 

@@ -51,8 +51,8 @@ def test_the_sweep_page_runs_on_the_time_series_upload():
     at.file_uploader(key="ts_upload").set_value(("GunPoint_TRAIN.ts", raw, "text/plain")).run()
     at.switch_page("pages/sweep.py").run()
     assert not at.exception and not at.error
-    at.session_state["sweep_Rows_n"] = 2
-    at.session_state["sweep_Columns_n"] = 2
+    at.session_state["sweep_rows_values"] = 2
+    at.session_state["sweep_columns_values"] = 2
     at.selectbox(key="sweep_task").set_value("time_series").run()
     assert any("4 evaluations on GunPoint_TRAIN.ts (train)" in shown(caption.value)
                and "(3-fold CV × 3)" in shown(caption.value) for caption in at.caption)

@@ -2,7 +2,8 @@
 
 * Per page: non-default values are set through the page's own widgets, the
   URL is taken, and opened in a fresh browser context (a new session): the
-  same widget values and the same numbers are shown.
+  same widget values and the same numbers are shown (the Sweep: the same plan,
+  and the same best point once run).
 * After the Dynamics page's *Chaotic* preset the MNIST page shows its own
   defaults; the sidebar names the preset on Dynamics; *Reset all pages*
   brings every page back to its defaults.
@@ -75,6 +76,12 @@ def select(page, label, option):
     """Pick ``option`` in the selectbox labelled ``label``."""
     page.get_by_test_id("stSelectbox").filter(has_text=label).click()
     rerun(page, page.get_by_role("option", name=option, exact=True).click)
+
+
+def selected(page, label):
+    """The option shown by the selectbox labelled ``label`` (the value of its input)."""
+    return page.get_by_test_id("stSelectbox").filter(has_text=label).locator(
+        "input").input_value()
 
 
 def checked(page, name):
@@ -152,14 +159,16 @@ def test_mnist_link_keeps_source_tuned_readout_and_tab(page, base_url, browser):
     choose(page, "MNIST sample (offline)")
     rerun(page, page.get_by_role("button", name="Tuned preset").click)
     open_tab(page, "Accuracy curves")
-    assert {"mnist_source=MNIST+sample+%28offline%29", "mnist_tab=Accuracy+curves"} \
-        <= query(page.url), page.url
+    select(page, "Vary", "leak_rate")
+    assert {"mnist_source=MNIST+sample+%28offline%29", "mnist_tab=Accuracy+curves",
+            "mnist_curve_vary=leak_rate"} <= query(page.url), page.url
     readout = page.get_by_test_id("stSidebar").inner_text()
     other = reopened(browser, page)
     try:
         assert checked(other, "MNIST sample (offline)") == "true"
         assert other.get_by_role("tab", name="Accuracy curves").get_attribute(
             "aria-selected") == "true"
+        assert selected(other, "Vary") == selected(page, "Vary") == "leak_rate"
         assert other.get_by_test_id("stSidebar").inner_text().replace(
             "(from the link)", "(from the Tuned preset)") == readout
         assert "images 28×28" in other.get_by_test_id("stCaptionContainer").filter(
@@ -170,13 +179,16 @@ def test_mnist_link_keeps_source_tuned_readout_and_tab(page, base_url, browser):
 
 
 @pytest.mark.timeout(300)
-def test_time_series_link_keeps_series_and_horizon(page, base_url, browser):
-    """The issue's case: Lorenz-63 with horizon 5 reopened as Mackey-Glass, horizon 1."""
+def test_time_series_link_keeps_series_horizon_and_transform(page, base_url, browser):
+    """The issue's case: Lorenz-63 with horizon 5 reopened as Mackey-Glass, horizon 1; and the
+    transform, whose options depend on the data."""
     start(page, base_url, "timeseries")
     select(page, "Series", "Lorenz-63")
     assert press(page, "Horizon h (predict the target h steps ahead)", "ArrowRight", "5",
                  "ts_horizon=5") == "5"
-    assert {"ts_series=Lorenz-63", "ts_horizon=5"} <= query(page.url), page.url
+    choose(page, "difference")
+    assert {"ts_series=Lorenz-63", "ts_horizon=5", "ts_transform=difference"} \
+        <= query(page.url), page.url
     nrmse = '[data-testid="stMetricLabel"]:has-text("Test NRMSE")'
     page.locator(nrmse).first.wait_for(timeout=SLOW_MS)
     numbers = [metric_value(page, name) for name in ("Test NRMSE", "Valid time")]
@@ -186,6 +198,7 @@ def test_time_series_link_keeps_series_and_horizon(page, base_url, browser):
         assert [metric_value(other, n) for n in ("Test NRMSE", "Valid time")] == numbers
         assert other.get_by_role("slider", name=re.compile("^Horizon h")).get_attribute(
             "aria-valuetext") == "5"
+        assert checked(other, "difference") == "true"
         assert_no_error(other, "/timeseries reopened")
     finally:
         other.context.close()
@@ -206,6 +219,44 @@ def test_liquid_link_keeps_input_neurons_and_task(page, base_url, browser):
         assert other.get_by_test_id("stCaptionContainer").filter(
             has_text="How far").inner_text() == swing
         assert_no_error(other, "/liquid reopened")
+    finally:
+        other.context.close()
+
+
+def type_number(page, label, value, url_part):
+    """Type ``value`` into the number input labelled ``label``; wait until the URL holds
+    ``url_part`` and the run is over."""
+    field = page.get_by_test_id("stNumberInput").filter(has_text=label).locator("input")
+    field.fill(value)
+    rerun(page, lambda: field.press("Enter"))
+    page.wait_for_url(re.compile(re.escape(url_part)), timeout=SLOW_MS)
+
+
+def plan_and_best(page):
+    """The Sweep's plan caption, then its best score and best point after "Run sweep"."""
+    plan = page.get_by_test_id("stCaptionContainer").filter(has_text="evaluations on").inner_text()
+    rerun(page, page.get_by_role("button", name="Run sweep").click)
+    best = page.get_by_test_id("stAlertContentSuccess").filter(has_text="Best point")
+    best.wait_for(timeout=SLOW_MS)
+    return plan, metric_value(page, "Best accuracy"), best.inner_text()
+
+
+@pytest.mark.timeout(300)
+def test_sweep_link_keeps_axes_and_seeds_and_finds_the_same_best_point(page, base_url, browser):
+    """Ridge swept alone (one reservoir run per seed, a few seconds) over 4 values, 2 seeds."""
+    start(page, base_url, "sweep")
+    select(page, "Rows: parameter", "ridge")
+    select(page, "Columns: parameter", "none")
+    type_number(page, "values", "4", "sweep_rows_values=4")
+    type_number(page, "Seeds per point", "2", "sweep_seeds_per_point=2")
+    assert query(page.url) == {"sweep_rows=ridge", "sweep_columns=none", "sweep_rows_values=4",
+                               "sweep_seeds_per_point=2"}, page.url
+    plan, score, best = plan_and_best(page)
+    assert plan.startswith("4 point(s) × 2 seed(s) = 8 evaluations on 8×8 digits"), plan
+    other = fresh(browser, page.url)
+    try:
+        assert plan_and_best(other) == (plan, score, best)
+        assert_no_error(other, "/sweep reopened")
     finally:
         other.context.close()
 
