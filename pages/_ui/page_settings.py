@@ -6,6 +6,8 @@ page it is on and no other, unless a button says it does ("Use on every page", t
 Sweep's best point), and then the other page names the source.
 """
 
+import inspect
+
 import streamlit as st
 
 from .params import (
@@ -36,10 +38,11 @@ PAGE_WIDGETS = {
                  "pca_dims": 3, "dynamics_tab": "Trajectories"},
     "mnist": {"mnist_source": "digits", "mnist_n_train": None, "mnist_pooling": "mean+last",
               "mnist_n_points": 4, "mnist_bidirectional": False, "mnist_tab": "Results",
-              "mnist_ladder_size": None, "mnist_ladder_units": 300, "mnist_curve_vary": "n_train"},
+              "mnist_ladder_size": None, "mnist_ladder_units": 300, "mnist_curve_vary": "n_train",
+              "mnist_shifted": False},
     "timeseries": {"ts_source": "Built-in", "ts_series": "Mackey-Glass", "ts_length": 3000,
                    "ts_seed": 0, "ts_channel": "x", "ts_horizon": 1, "ts_delay": 0,
-                   "ts_transform": "none"},
+                   "ts_transform": "none", "ts_pooling": "mean+last"},
     "liquid": {"tau_range": (0.5, 5.0), "reversal_range": (-1.0, 1.0), "ltc_step": 0.5,
                "unfolds": 3, "cfc_time": 2.0, "liquid_input": "Sine",
                "liquid_neurons": [0, 1, 2, 3], "liquid_task": "8×8 digits"},
@@ -65,6 +68,8 @@ _LANDING = "_landing_run"
 
 #: The URL's query values as the run started (:func:`begin_run`), before widgets correct them.
 _LINK = "_link_at_start"
+#: Widgets whose data-dependent default Reset asked for (set by ``reset_page``, read by ``linked``).
+_RESET = "_reset_to_call_default"
 
 
 def _stored(page, name):
@@ -180,8 +185,8 @@ def reset_page(page=None):
         st.session_state[_stored(page, name)] = getattr(_DEFAULTS, name)
         st.session_state.pop(_source_key(page, name), None)
     for key, default in PAGE_WIDGETS.get(page, {}).items():
-        if default is None:
-            st.session_state.pop(key, None)
+        if default is None:         # the default depends on the data: the widget's call knows it
+            st.session_state.setdefault(_RESET, set()).add(key)
         else:
             st.session_state[key] = list(default) if isinstance(default, list) else default
 
@@ -193,8 +198,10 @@ def reset_all_pages():
 
 
 def _page_widgets_changed(page):
-    return any(key in st.session_state and default is not None
-               and st.session_state[key] != default
+    # a widget whose default depends on the data is changed when the URL holds it (a bound
+    # widget's default is left out of the URL)
+    return any(key in st.query_params if default is None
+               else key in st.session_state and st.session_state[key] != default
                for key, default in PAGE_WIDGETS.get(page, {}).items())
 
 
@@ -248,6 +255,13 @@ def linked(widget, *args, key, **kwargs):
 
     >>> horizon = linked(st.slider, "Horizon", 1, 50, 1, key="ts_horizon")
     """
+    if key in st.session_state.get(_RESET, ()):
+        # Reset asked for the default this call gives; set in Session State, it wins over the
+        # link's value (a bound parameter cannot be deleted from the URL) and, being the
+        # default, leaves the URL
+        st.session_state[_RESET].discard(key)
+        st.session_state[key] = inspect.signature(widget).bind(
+            *args, key=key, **kwargs).arguments["value"]
     value = widget(*args, key=key, bind="query-params", **kwargs)
     text = st.session_state.get(_LINK, {}).get(key)
     now = st.query_params.get(key)

@@ -1,6 +1,9 @@
 """Shared controls: the ridge slider offers the tuned penalty, and a link restores it."""
 
+import pytest
+
 from lnn_core.lab.article import TUNED
+from pages._ui.page_settings import PAGE_WIDGETS
 from pages._ui.params import RIDGE_OPTIONS, format_ridge
 from tests.app.conftest import open_page, shown
 from tests.app.test_sweep_page import _small_grid
@@ -86,3 +89,18 @@ def test_page_widgets_come_from_the_link_and_a_bad_value_gets_a_sentence():
     (warning,) = at.warning
     assert shown(warning.value) == ("The link sets ts_horizon to “99”, which this page cannot "
                                     "use; it shows 1 instead.")
+
+
+@pytest.mark.parametrize("page", ["dynamics", "mnist", "timeseries", "liquid", "sweep"])
+def test_the_reset_list_holds_each_widgets_own_default(page):
+    """Reset sets a page's widgets to ``PAGE_WIDGETS``: those must be the values the page's
+    widgets take by themselves on a fresh page."""
+    at = open_page(f"pages/{page}.py")
+    shown_here = {key: default for key, default in PAGE_WIDGETS[page].items()
+                  if default is not None and key in at.session_state}
+    assert len(shown_here) >= 3, shown_here
+    for key, default in shown_here.items():
+        value = at.session_state[key]
+        same = list(value) == list(default) if isinstance(default, (list, tuple)) \
+            else value == default
+        assert same, f"{key}: the page shows {value!r}, Reset would set {default!r}"

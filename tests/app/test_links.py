@@ -130,3 +130,12 @@ def test_a_transform_this_data_does_not_offer_gets_a_sentence(series, wanted, of
     assert transform(at).value == "none"
     assert warnings(at) == [sentence("ts_transform", wanted, "none")]
     assert at.session_state["ts_result"].transform == "none"
+
+
+def test_reset_drops_a_linked_value_whose_default_depends_on_the_data():
+    at = open_page(MNIST, query={"mnist_n_train": "1000"})
+    default = open_page(MNIST).select_slider(key="mnist_n_train").value
+    assert at.select_slider(key="mnist_n_train").value == 1000 != default
+    at.button(key="reset_page").click().run()
+    assert at.select_slider(key="mnist_n_train").value == default
+    assert "mnist_n_train" not in at.query_params
