@@ -1,10 +1,11 @@
 """Presenter mode, the app's figure style, and the one place charts are shown (:func:`show_figure`).
 
 Presenter mode is built for projectors of 1280×720 and 1920×1080: every text
-of the page at least 18 px (captions and slider values included), every chart
-at most :data:`PRESENTER_MAX_HEIGHT` pixels tall (a 720-pixel screen shows it
-whole, under Streamlit's header), and every title wrapped to fit its chart,
-below the chart's toolbar.
+of the page at least 18 px (captions, slider values and table cells included:
+tables are HTML there, see :mod:`.tables`), every chart at most
+:data:`PRESENTER_MAX_HEIGHT` pixels tall (a 720-pixel screen shows it whole,
+under Streamlit's header), and every title wrapped to fit its chart, below the
+chart's toolbar.
 """
 
 import textwrap
@@ -22,6 +23,7 @@ _PRESENTER_CSS = """<style>
 [data-testid="stSliderTickBarMax"], [data-testid="stSliderTickBar"] * { font-size: 1.15rem; }
 [data-testid="stMain"] :is(button p, [data-baseweb="select"] div, [data-baseweb="tag"] span,
   input, [role="radiogroup"] p, [data-testid="stExpander"] summary p) { font-size: 1.15rem; }
+[data-testid="stTable"] :is(th, td), [data-testid="stTable"] :is(th, td) * { font-size: 1.15rem; }
 [data-testid="stMetricValue"] { font-size: 3rem; color: #000; }
 [data-testid="stTab"] p, [data-testid="stPageLink"] p { font-size: 1.3rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem; }

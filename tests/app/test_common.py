@@ -86,3 +86,13 @@ def test_page_widgets_come_from_the_link_and_a_bad_value_gets_a_sentence():
     (warning,) = at.warning
     assert shown(warning.value) == ("The link sets ts_horizon to “99”, which this page cannot "
                                     "use; it shows 1 instead.")
+
+
+def test_a_tab_in_the_link_opens_and_an_unknown_tab_gets_a_sentence():
+    at = open_page("pages/liquid.py", query={"liquid_tab": "Impulse response"})
+    assert not at.exception and not at.warning
+    assert at.session_state["liquid_tab"] == "Impulse response"
+    at = open_page("pages/liquid.py", query={"liquid_tab": "Ramp **response**"})
+    (warning,) = at.warning
+    assert shown(warning.value) == ("The link sets liquid_tab to “Ramp **response**”, which this "
+                                    "page cannot use; it shows Step response instead.")
