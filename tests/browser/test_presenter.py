@@ -3,9 +3,10 @@ the page, and the Runs page's comparison, in a real browser.
 
 Every page is opened at 1280×720 and at 1920×1080 with ``presenter=1``; each
 check reads element boxes and computed styles: no chart taller than the
-viewport, every chart title inside its chart and clear of the toolbar and
-legend, every caption, slider value, table cell and chart text at least 18 px,
-no option label of a segmented control, radio, select box or multiselect cut,
+viewport, every chart title inside its chart and clear of the toolbar, the
+legend and the subplot titles; every caption, slider value, metric delta,
+select box value, table cell and chart text at least 18 px; no label of an
+option (segmented control, radio, select box, multiselect) or of a button cut;
 the spectral-radius slider above the fold.  Screenshots (the first screen and
 the whole page) go to ``artifacts/screenshots/presenter_*.png``
 (``presenter_*_1920*.png`` at 1920×1080).
@@ -14,7 +15,15 @@ the whole page) go to ``artifacts/screenshots/presenter_*.png``
 import pytest
 
 from .conftest import RUN_TIMEOUT_MS
-from .test_e2e import SCREENSHOTS, assert_no_error, choose, open_page, rerun, screenshot
+from .test_e2e import (
+    SCREENSHOTS,
+    assert_no_error,
+    choose,
+    open_page,
+    rerun,
+    screenshot,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +48,7 @@ CHART_BOXES = """() => {
       titleText: (c.querySelector('.gtitle') || {}).textContent || '',
       modebar: box(c.querySelector('.modebar')),
       legend: box(c.querySelector('.legend')),
+      notes: Array.from(c.querySelectorAll('.annotation')).map(box).filter(b => b),
       smallText: Array.from(c.querySelectorAll('svg text'))
         .filter(t => t.textContent.trim() && t.getBoundingClientRect().height > 0)
         .map(t => [t.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(t).fontSize)])
@@ -46,12 +56,13 @@ CHART_BOXES = """() => {
     }));
 }""".replace("MIN_TEXT_PX", str(MIN_TEXT_PX))
 
-#: Computed font size of every visible caption and slider value.
+#: Computed font size of every visible caption, slider value, metric delta and select box value.
 TEXT_SIZES = """() => Array.from(document.querySelectorAll(
     '[data-testid="stCaptionContainer"], [data-testid="stSliderThumbValue"], '
-    + '[data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"]'))
-  .filter(e => e.getBoundingClientRect().height > 0 && e.textContent.trim())
-  .map(e => [e.dataset.testid, e.textContent.trim().slice(0, 40),
+    + '[data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"], '
+    + '[data-testid="stMetricDelta"] p, [data-testid="stSelectbox"] input'))
+  .filter(e => e.getBoundingClientRect().height > 0 && (e.value || e.textContent.trim()))
+  .map(e => [e.dataset.testid || e.tagName, (e.value || e.textContent).trim().slice(0, 40),
              parseFloat(getComputedStyle(e).fontSize)])"""
 
 
@@ -70,13 +81,14 @@ TABLE_TEXT = """() => {
   return html.concat(grids);
 }"""
 
-#: Option labels of segmented controls, radios, select boxes and multiselects (main page and
-#: sidebar) whose text is cut: wider than their own box, or reaching past a box inside the
-#: widget that hides its overflow (a row of options that scrolls sideways).
-CLIPPED_OPTIONS = """() => {
+#: Labels of options (segmented controls, radios, select boxes, multiselects) and buttons,
+#: main page and sidebar, whose text is cut: wider than their own box ("Reset th…"), or
+#: reaching past a box inside the widget that hides its overflow (options scrolling sideways).
+CLIPPED_LABELS = """() => {
   const out = [];
   const roots = document.querySelectorAll('[data-testid="stButtonGroup"], [data-testid="stRadio"], '
-    + '[data-testid="stSelectbox"], [data-testid="stMultiSelect"]');
+    + '[data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stButton"], '
+    + '[data-testid="stDownloadButton"]');
   for (const root of roots) {
     if (!root.getBoundingClientRect().height) continue;
     const label = root.querySelector('[data-testid="stWidgetLabel"]');
@@ -140,7 +152,7 @@ def check_presenter_view(page, where, charts_expected=False):
     """Every visible chart, caption, slider value, table and option of ``page`` fits its screen.
 
     No chart taller than the viewport, text at least :data:`MIN_TEXT_PX`
-    (table cells included), no option label cut.  With ``charts_expected``,
+    (table cells included), no option or button label cut.  With ``charts_expected``,
     waits for a visible chart first (Plotly draws after the script run).
     Returns the number of charts checked.
     """
@@ -149,6 +161,7 @@ def check_presenter_view(page, where, charts_expected=False):
         page.locator('[data-testid="stPlotlyChart"] .main-svg').filter(
             visible=True).first.wait_for()
     page.wait_for_timeout(1000)
+    wait_for_app(page)                                 # a page may run twice as it opens
     charts = page.evaluate(CHART_BOXES)
     for number, chart in enumerate(charts):
         name = f"{where}, chart {number} ({chart['titleText'][:50]!r})"
@@ -160,13 +173,15 @@ def check_presenter_view(page, where, charts_expected=False):
             for part in ("modebar", "legend"):
                 assert not (chart[part] and overlap(chart["title"], chart[part])), \
                     f"{name}: title overlaps the {part}, {chart}"
+            assert not any(overlap(chart["title"], note) for note in chart["notes"]), \
+                f"{name}: title overlaps an annotation (a subplot title), {chart}"
         assert chart["smallText"] == [], f"{name}: text under {MIN_TEXT_PX} px"
     small = [text for text in page.evaluate(TEXT_SIZES) if text[2] < MIN_TEXT_PX]
     assert small == [], f"{where}: text under {MIN_TEXT_PX} px: {small}"
     small = [text for text in page.evaluate(TABLE_TEXT) if text[2] < MIN_TEXT_PX]
     assert small == [], f"{where}: table text under {MIN_TEXT_PX} px: {small}"
-    clipped = page.evaluate(CLIPPED_OPTIONS)
-    assert clipped == [], f"{where}: option labels cut: {clipped}"
+    clipped = page.evaluate(CLIPPED_LABELS)
+    assert clipped == [], f"{where}: labels cut: {clipped}"
     return len(charts)
 
 
@@ -210,6 +225,7 @@ def test_every_page_fits_a_1280x720_projector(projector, base_url, url_path):
         assert page.evaluate(TABLE_TEXT), "/sweep: the Table tab shows no table"
         page.screenshot(path=str(SCREENSHOTS / "presenter_sweep_table_view.png"))
     if url_path == "liquid":                           # the three neurons on 8×8 digits
+        page.screenshot(path=str(SCREENSHOTS / "presenter_liquid_top_view.png"))
         rerun(page, page.get_by_role("button", name="Compare the three neurons").click)
         table = page.get_by_test_id("stMain").get_by_test_id("stTable")
         table.wait_for()
