@@ -21,6 +21,7 @@ from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
+from pages._ui.tables import show_table
 
 through_router()
 
@@ -123,8 +124,8 @@ cell_options = (("esn", ()), ("ltc", (("tau_range", tau_range), ("reversal_range
                                        ("step", step), ("unfolds", unfolds))),
                 ("cfc", (("time", cfc_time),)))
 
-cols = st.columns([2, 3])
-input_name = linked(cols[0].segmented_control, "Input", list(INPUTS), default="Sine",
+cols = st.columns([3, 2])
+input_name = linked(cols[0].segmented_control, "Input", list(INPUTS), default="Sine", wrap=True,
                     key="liquid_input", persist_state="session") or "Sine"
 neurons = linked(cols[1].multiselect, "Neurons drawn", range(params.n_units),
                  default=[0, 1, 2, 3], max_selections=8, key="liquid_neurons") or [0]
@@ -158,7 +159,8 @@ with guarded("Try a narrower τ range or fewer unfolds."):
                "shut), and moves with the activity of the neurons that feed it.")
 
     st.subheader("Step and impulse responses")
-    for tab, name in zip(st.tabs(["Step response", "Impulse response"]), ("Step", "Impulse")):
+    tabs = linked(st.tabs, ["Step response", "Impulse response"], key="liquid_tab")
+    for tab, name in zip(tabs, ("Step", "Impulse")):
         show_figure(style_figure(figs.cell_trajectories_figure(
             time_axis, signal(name), trajectories[name], neurons), height=460), container=tab)
 
@@ -178,9 +180,8 @@ if "liquid_comparison" in st.session_state:
     score_name = "NRMSE" if task == TASKS[2] else "accuracy"
     table = pd.DataFrame(rows, columns=["cell", score_name, "seconds"])
     left, right = st.columns([1, 2])
-    left.dataframe(table.assign(cell=table["cell"].map(figs.CELL_NAMES)), hide_index=True,
-                   column_config={"accuracy": st.column_config.NumberColumn(format="percent"),
-                                  "seconds": st.column_config.NumberColumn(format="%.2f s")})
+    show_table(table.assign(cell=table["cell"].map(figs.CELL_NAMES)), container=left,
+               formats={"accuracy": "percent", "seconds": "%.2f s"})
     left.caption(f"Task: {task}.")
     show_figure(style_figure(figs.cell_comparison_figure(
         table["cell"], table[score_name], table["seconds"], score_name), share=0.66),

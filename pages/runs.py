@@ -14,6 +14,7 @@ from pages._ui.runs import (
     score_table,
 )
 from pages._ui.shell import available_pages, through_router
+from pages._ui.tables import show_table
 from pages._ui.text import figure_text, plain
 
 through_router()
@@ -57,9 +58,7 @@ if not runs:
 
 labels = run_labels(runs)
 table = runs_table(runs)
-st.dataframe(table, width="stretch", hide_index=True,
-             column_config={"label": st.column_config.TextColumn(width="large"),
-                            "parameters": st.column_config.TextColumn(width="large")})
+show_table(table, wide=("label", "parameters"))
 left, right = st.columns(2)
 left.download_button("Download CSV", table.to_csv(index=False), file_name="liquid_lab_runs.csv",
                      mime="text/csv", icon=":material/download:", on_click="ignore")
@@ -86,7 +85,7 @@ else:
     if diff.empty:
         st.caption("The two runs have the same kind, data and parameters.")
     else:
-        st.dataframe(diff, hide_index=True, width="stretch")
+        show_table(diff)
     show_figure(style_figure(comparison_figure(first, second, labels)),
                 config={"toImageButtonOptions": {
                     "format": "png", "scale": 2,

@@ -18,6 +18,7 @@ from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
 from pages._ui.shell import through_router
 from pages._ui.sweep_settings import RANGES, SWEEP_WIDGETS, log_key, range_key
+from pages._ui.tables import show_table
 from pages._ui.text import plain
 from pages._ui.tune import shared_task
 
@@ -201,7 +202,7 @@ if runs is not None:
     figure = report_figure(summary)
     show_figure(style_figure(figure, figure.layout.height), width="stretch",
                         key="sweep_report", container=report)
-    table.dataframe(summary, hide_index=True)
+    show_table(summary, container=table)
     st.success(f"Best point on {plain(top['task'])}: {describe_point(best)}, "   # a CSV's cell
                f"seed {best['seed']}.")
     values = widget_values(best)

@@ -4,7 +4,8 @@ Modules by concern: :mod:`.shell` (page table, shared sidebar, server tuning),
 :mod:`.params` (parameters, widgets, URL state), :mod:`.presenter` (presenter mode,
 figure style), :mod:`.errors` (``guarded``), :mod:`.runs` (run records, downloads),
 :mod:`.progress` (progress bars), :mod:`.mnist_tabs` (the MNIST page's tabs),
-:mod:`.text` (user text as text), :mod:`.keys` (content keys of uploads).
+:mod:`.text` (user text as text), :mod:`.keys` (content keys of uploads),
+:mod:`.tables` (every table: a data grid, HTML in presenter mode).
 
 API
 ---
@@ -36,6 +37,9 @@ API
 ``shared_sidebar()``, ``presenter_mode()``, ``figure_height()``, ``style_figure(fig)``
     Presenter mode (sidebar toggle or URL flag ``presenter=1``): larger
     fonts and figures, advanced controls folded.
+``show_table(table, *, formats=None, wide=(), container=None)``
+    Every table of a page: ``st.dataframe`` on the screen, an ``st.table`` of
+    escaped text in presenter mode (a data grid's canvas text stays at 14 px).
 ``guarded(hint=None)``
     Context manager: bad input or any failure becomes an ``st.error`` sentence,
     never a traceback.

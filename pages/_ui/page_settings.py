@@ -45,7 +45,8 @@ PAGE_WIDGETS = {
                    "ts_transform": "none", "ts_pooling": "mean+last"},
     "liquid": {"tau_range": (0.5, 5.0), "reversal_range": (-1.0, 1.0), "ltc_step": 0.5,
                "unfolds": 3, "cfc_time": 2.0, "liquid_input": "Sine",
-               "liquid_neurons": [0, 1, 2, 3], "liquid_task": "8×8 digits"},
+               "liquid_neurons": [0, 1, 2, 3], "liquid_tab": "Step response",
+               "liquid_task": "8×8 digits", "irregular_source": "Built-in sines"},
     "sweep": SWEEP_WIDGETS,
 }
 
@@ -249,11 +250,13 @@ def linked(widget, *args, key, **kwargs):
     value for ``key`` could not be used.
 
     Streamlit keeps a bound widget's non-default value in the URL and drops a
-    value it cannot use (an unknown option, a number out of range, which it
-    clamps); this adds one sentence naming the parameter, the link's value
-    (as text) and what the page shows instead.
+    value it cannot use (an unknown option or tab, a number out of range, which
+    it clamps); this adds one sentence naming the parameter, the link's value
+    (as text) and what the page shows instead.  ``st.tabs`` works too: its
+    value in the URL and in ``st.session_state`` is the open tab's label.
 
     >>> horizon = linked(st.slider, "Horizon", 1, 50, 1, key="ts_horizon")
+    >>> step_tab, impulse_tab = linked(st.tabs, ["Step", "Impulse"], key="liquid_tab")
     """
     if key in st.session_state.get(_RESET, ()):
         # Reset asked for the default this call gives; set in Session State, it wins over the
@@ -267,7 +270,7 @@ def linked(widget, *args, key, **kwargs):
     now = st.query_params.get(key)
     if text is None or now == text:
         return value
-    shown = _as_text(value, kwargs.get("format_func"))
+    shown = _as_text(st.session_state.get(key, value), kwargs.get("format_func"))
     if text not in (str(value), shown) and not _same_number(text, value):
         st.warning(f"The link sets {key} to {plain(text, limit=100, quote=True)}, which this "
                    f"page cannot use; it shows {plain(shown, limit=100)} instead.",

@@ -1,10 +1,11 @@
 """Presenter mode, the app's figure style, and the one place charts are shown (:func:`show_figure`).
 
 Presenter mode is built for projectors of 1280×720 and 1920×1080: every text
-of the page at least 18 px (captions and slider values included), every chart
-at most :data:`PRESENTER_MAX_HEIGHT` pixels tall (a 720-pixel screen shows it
-whole, under Streamlit's header), and every title wrapped to fit its chart,
-below the chart's toolbar.
+of the page at least 18 px (captions, slider values and table cells included:
+tables are HTML there, see :mod:`.tables`), every chart at most
+:data:`PRESENTER_MAX_HEIGHT` pixels tall (a 720-pixel screen shows it whole,
+under Streamlit's header), and every title wrapped to fit its chart, below the
+chart's toolbar.
 """
 
 import textwrap
@@ -22,7 +23,16 @@ _PRESENTER_CSS = """<style>
 [data-testid="stSliderTickBarMax"], [data-testid="stSliderTickBar"] * { font-size: 1.15rem; }
 [data-testid="stMain"] :is(button p, [data-baseweb="select"] div, [data-baseweb="tag"] span,
   input, [role="radiogroup"] p, [data-testid="stExpander"] summary p) { font-size: 1.15rem; }
+[data-testid="stTable"] :is(th, td), [data-testid="stTable"] :is(th, td) * { font-size: 1.15rem; }
 [data-testid="stMetricValue"] { font-size: 3rem; color: #000; }
+[data-testid="stMetricDelta"] div, [data-testid="stSidebar"] :is([data-baseweb="select"] div,
+  [data-testid="stSelectbox"] input) { font-size: 1.15rem; }
+[data-testid="stSidebar"] [data-testid="stHorizontalBlock"]:has(button) { flex-direction: column; }
+[data-testid="stSidebar"] [data-testid="stHorizontalBlock"]:has(button) > [data-testid="stColumn"] {
+  width: 100%; }
+[data-testid="stSidebar"] button [data-testid="stMarkdownContainer"] {
+  white-space: normal; overflow: visible; }
+[data-testid="stSidebar"] button p { font-size: 1.15rem; white-space: normal; }
 [data-testid="stTab"] p, [data-testid="stPageLink"] p { font-size: 1.3rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem; }
 [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
@@ -150,8 +160,9 @@ def style_figure(fig, height=None, share=1.0):
     legend, bottom = fig.layout.legend, 50
     if legend.y is not None and legend.y >= 1 and fig.layout.showlegend is not False:
         top += round(size * 1.6)                       # a legend row between title and plot
-    if any(note.yref == "paper" and (note.y or 0) >= 1 for note in fig.layout.annotations):
-        top += round(size * 1.4)                       # subplot titles above the plots
+    # subplot titles above the plots (make_subplots puts them at y = 0.9999999999999999)
+    if any(note.yref == "paper" and (note.y or 0) >= 1 - 1e-9 for note in fig.layout.annotations):
+        top += round(size * 1.4)
     if legend.y is not None and legend.y < 0:          # under the plot: under the axis titles
         rows = 1 + len([t for t in fig.data if t.showlegend is not False and t.name]) // 6
         fig.update_layout(legend={"yref": "container", "y": 0, "yanchor": "bottom"})

@@ -7,8 +7,9 @@ name, a column name, a CSV cell or a query value put there unescaped can draw
 a link to a foreign site, load a foreign image or break out of the app's own
 formatting.  :func:`plain` turns any value into Markdown that shows the value
 literally; :func:`figure_text` does the same for Plotly titles and labels, which
-read a subset of HTML (``<a href>``, ``<b>`` …).  Tables (``st.dataframe``)
-show text as text and need neither.
+read a subset of HTML (``<a href>``, ``<b>`` …).  Tables go through
+:func:`.tables.show_table`, which escapes every cell of the Markdown-reading
+``st.table`` it draws in presenter mode (``st.dataframe`` shows text as text).
 """
 
 import html

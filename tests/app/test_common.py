@@ -104,3 +104,13 @@ def test_the_reset_list_holds_each_widgets_own_default(page):
         same = list(value) == list(default) if isinstance(default, (list, tuple)) \
             else value == default
         assert same, f"{key}: the page shows {value!r}, Reset would set {default!r}"
+
+
+def test_a_tab_in_the_link_opens_and_an_unknown_tab_gets_a_sentence():
+    at = open_page("pages/liquid.py", query={"liquid_tab": "Impulse response"})
+    assert not at.exception and not at.warning
+    assert at.session_state["liquid_tab"] == "Impulse response"
+    at = open_page("pages/liquid.py", query={"liquid_tab": "Ramp **response**"})
+    (warning,) = at.warning
+    assert shown(warning.value) == ("The link sets liquid_tab to “Ramp **response**”, which this "
+                                    "page cannot use; it shows Step response instead.")

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest, app_test
 
 from pages._ui.runs import comparison_csv, run_labels
 from pages._ui.text import plain
+from tests.app.conftest import shown
 
 PAGE = "pages/runs.py"
 
@@ -129,6 +130,22 @@ def test_comparison_without_curves_shows_the_scores(app_page, charts):
     assert any("same kind, data and parameters" in c.value for c in at.caption)
     bars = charts(at)[0]
     assert [trace["y"] for trace in bars["data"]] == [[0.9], [0.95]]
+
+
+def test_presenter_mode_shows_the_tables_as_text_in_html(app_page):
+    """A data grid draws its cells on a canvas at 14 px; presenter mode's tables are HTML
+    (18 px by its CSS), every cell and header escaped: a run's Markdown shows as typed."""
+    runs = memory_runs()
+    runs[0]["data"] = "**bold** [a link](http://example.com) <b>tag</b> :red[red]"
+    at = app_page(PAGE, query={"presenter": "1"}, session={"runs": runs})
+    assert not at.exception
+    assert len(at.dataframe) == 0
+    table, diff = (element.value for element in at.table)
+    assert [shown(name) for name in table.columns] == [
+        "run", "label", "time", "kind", "data", "memory capacity", "seconds", "parameters"]
+    assert shown(table.iloc[0, 4]) == runs[0]["data"]
+    assert [shown(cell) for cell in table.iloc[:, 5]] == ["7.4", "1.8", "28.2"]
+    assert [shown(cell) for cell in diff.iloc[:, 0]] == ["spectral_radius", "cell"]  # #2 vs #3
 
 
 def test_clear_runs_returns_to_the_empty_state(app_page):

@@ -208,13 +208,16 @@ def test_time_series_link_keeps_series_horizon_and_transform(page, base_url, bro
 def test_liquid_link_keeps_input_neurons_and_task(page, base_url, browser):
     start(page, base_url, "liquid")
     choose(page, "Step")
+    open_tab(page, "Impulse response")
     rerun(page, page.get_by_text("Mackey-Glass (one step ahead)", exact=True).click)
-    assert {"liquid_input=Step", "liquid_task=Mackey-Glass+%28one+step+ahead%29"} \
-        <= query(page.url), page.url
+    assert {"liquid_input=Step", "liquid_tab=Impulse+response",
+            "liquid_task=Mackey-Glass+%28one+step+ahead%29"} <= query(page.url), page.url
     swing = page.get_by_test_id("stCaptionContainer").filter(has_text="How far").inner_text()
     other = fresh(browser, page.url)
     try:
         assert checked(other, "Step") == "true"
+        assert other.get_by_role("tab", name="Impulse response").get_attribute(
+            "aria-selected") == "true"
         assert other.get_by_role("radio", name="Mackey-Glass (one step ahead)").is_checked()
         assert other.get_by_test_id("stCaptionContainer").filter(
             has_text="How far").inner_text() == swing

@@ -1,22 +1,38 @@
-"""Presenter mode on a 1280×720 projector, charts that leave the scroll wheel to the page,
-and the Runs page's comparison, in a real browser.
+"""Presenter mode on 1280×720 and 1920×1080 screens, charts that leave the scroll wheel to
+the page, and the Runs page's comparison, in a real browser.
 
-Every page is opened at 1280×720 with ``presenter=1``; each check reads element
-boxes and computed styles: no chart taller than the viewport, every chart title
-inside its chart and clear of the toolbar and legend, every caption, slider
-value and chart text at least 18 px, the spectral-radius slider above the fold.
-Screenshots (the 720-pixel view and the whole page) go to
-``artifacts/screenshots/presenter_*.png``.
+Every page is opened at 1280×720 and at 1920×1080 with ``presenter=1``; each
+check reads element boxes and computed styles: no chart taller than the
+viewport, every chart title inside its chart and clear of the toolbar, the
+legend and the subplot titles; every caption, slider value, metric delta,
+select box value, table cell and chart text at least 18 px; no label of an
+option (segmented control, radio, select box, multiselect) or of a button cut;
+the spectral-radius slider above the fold.  Screenshots (the first screen and
+the whole page) go to ``artifacts/screenshots/presenter_*.png``
+(``presenter_*_1920*.png`` at 1920×1080).
 """
 
 import pytest
 
 from .conftest import RUN_TIMEOUT_MS
-from .test_e2e import SCREENSHOTS, assert_no_error, choose, open_page, rerun, screenshot
+from .test_e2e import (
+    SCREENSHOTS,
+    assert_no_error,
+    choose,
+    open_page,
+    rerun,
+    screenshot,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.browser
 
 PROJECTOR = {"width": 1280, "height": 720}
+FULL_HD = {"width": 1920, "height": 1080}
+#: Every page's url path ("" is Home).
+PAGE_PATHS = ["", "reservoir", "dynamics", "mnist", "timeseries", "liquid", "sweep", "runs"]
+#: Pages that draw a chart as they open.
+WITH_CHARTS = ("", "reservoir", "dynamics", "timeseries", "liquid")
 #: Smallest text allowed in presenter mode (px).
 MIN_TEXT_PX = 18
 
@@ -32,6 +48,7 @@ CHART_BOXES = """() => {
       titleText: (c.querySelector('.gtitle') || {}).textContent || '',
       modebar: box(c.querySelector('.modebar')),
       legend: box(c.querySelector('.legend')),
+      notes: Array.from(c.querySelectorAll('.annotation')).map(box).filter(b => b),
       smallText: Array.from(c.querySelectorAll('svg text'))
         .filter(t => t.textContent.trim() && t.getBoundingClientRect().height > 0)
         .map(t => [t.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(t).fontSize)])
@@ -39,22 +56,83 @@ CHART_BOXES = """() => {
     }));
 }""".replace("MIN_TEXT_PX", str(MIN_TEXT_PX))
 
-#: Computed font size of every visible caption and slider value.
+#: Computed font size of every visible caption, slider value, metric delta and select box value.
 TEXT_SIZES = """() => Array.from(document.querySelectorAll(
     '[data-testid="stCaptionContainer"], [data-testid="stSliderThumbValue"], '
-    + '[data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"]'))
-  .filter(e => e.getBoundingClientRect().height > 0 && e.textContent.trim())
-  .map(e => [e.dataset.testid, e.textContent.trim().slice(0, 40),
+    + '[data-testid="stSliderTickBarMin"], [data-testid="stSliderTickBarMax"], '
+    + '[data-testid="stMetricDelta"] p, [data-testid="stSelectbox"] input'))
+  .filter(e => e.getBoundingClientRect().height > 0 && (e.value || e.textContent.trim()))
+  .map(e => [e.dataset.testid || e.tagName, (e.value || e.textContent).trim().slice(0, 40),
              parseFloat(getComputedStyle(e).fontSize)])"""
+
+
+#: Font size of the text of every visible table cell: an HTML table's text elements, and
+#: the font a data grid draws its canvas cells with (its ``--gdg-base-font-style``).
+TABLE_TEXT = """() => {
+  const shown = e => e.getBoundingClientRect().height > 0;
+  const ownText = e => Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+  const html = Array.from(document.querySelectorAll('[data-testid="stTable"] :is(th, td)'))
+    .filter(shown).flatMap(c => [c, ...c.querySelectorAll('*')]).filter(ownText)
+    .map(e => ['table', e.textContent.trim().slice(0, 40), parseFloat(getComputedStyle(e).fontSize)]);
+  const grids = Array.from(document.querySelectorAll('[data-testid="stDataFrame"]')).filter(shown)
+    .map(g => Array.from(g.querySelectorAll('*')).map(e =>
+        getComputedStyle(e).getPropertyValue('--gdg-base-font-style')).find(v => v) || '')
+    .map(font => ['data grid', font, parseFloat((font.match(/([0-9.]+)px/) || [0, 0])[1])]);
+  return html.concat(grids);
+}"""
+
+#: Labels of options (segmented controls, radios, select boxes, multiselects) and buttons,
+#: main page and sidebar, whose text is cut: wider than their own box ("Reset th…"), or
+#: reaching past a box inside the widget that hides its overflow (options scrolling sideways).
+CLIPPED_LABELS = """() => {
+  const out = [];
+  const roots = document.querySelectorAll('[data-testid="stButtonGroup"], [data-testid="stRadio"], '
+    + '[data-testid="stSelectbox"], [data-testid="stMultiSelect"], [data-testid="stButton"], '
+    + '[data-testid="stDownloadButton"]');
+  for (const root of roots) {
+    if (!root.getBoundingClientRect().height) continue;
+    const label = root.querySelector('[data-testid="stWidgetLabel"]');
+    for (const e of root.querySelectorAll('*')) {
+      if ((label && label.contains(e))
+          || !Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+      const range = document.createRange();
+      range.selectNodeContents(e);
+      const text = range.getBoundingClientRect();
+      if (text.width < 2 || text.height < 2) continue;
+      let cut = e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1;
+      for (let a = e; a && !cut && a !== root.parentElement; a = a.parentElement) {
+        const box = a.getBoundingClientRect();
+        cut = getComputedStyle(a).overflowX !== 'visible'
+          && (text.left < box.left - 1 || text.right > box.right + 1);
+      }
+      if (cut) out.push(e.textContent.trim().slice(0, 40));
+    }
+  }
+  return out;
+}"""
+
+
+def new_session(browser, viewport):
+    """A fresh browser context (a new Streamlit session) and its page, in a ``viewport`` window."""
+    context = browser.new_context(viewport=viewport, accept_downloads=True)
+    context.set_default_timeout(RUN_TIMEOUT_MS)
+    return context.new_page()
 
 
 @pytest.fixture
 def projector(browser, base_url):
     """A fresh session in a 1280×720 window."""
-    context = browser.new_context(viewport=PROJECTOR, accept_downloads=True)
-    context.set_default_timeout(RUN_TIMEOUT_MS)
-    yield context.new_page()
-    context.close()
+    page = new_session(browser, PROJECTOR)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def full_hd(browser, base_url):
+    """A fresh session in a 1920×1080 window."""
+    page = new_session(browser, FULL_HD)
+    yield page
+    page.context.close()
 
 
 def overlap(a, b):
@@ -71,34 +149,44 @@ def inside(inner, outer, slack=1):
 
 
 def check_presenter_view(page, where, charts_expected=False):
-    """Every visible chart, caption and slider value of ``page`` fits a 1280×720 projector.
+    """Every visible chart, caption, slider value, table and option of ``page`` fits its screen.
 
-    With ``charts_expected``, waits for a visible chart first (Plotly draws
-    after the script run).  Returns the number of charts checked.
+    No chart taller than the viewport, text at least :data:`MIN_TEXT_PX`
+    (table cells included), no option or button label cut.  With ``charts_expected``,
+    waits for a visible chart first (Plotly draws after the script run).
+    Returns the number of charts checked.
     """
+    screen_height = page.viewport_size["height"]
     if charts_expected:
         page.locator('[data-testid="stPlotlyChart"] .main-svg').filter(
             visible=True).first.wait_for()
     page.wait_for_timeout(1000)
+    wait_for_app(page)                                 # a page may run twice as it opens
     charts = page.evaluate(CHART_BOXES)
     for number, chart in enumerate(charts):
         name = f"{where}, chart {number} ({chart['titleText'][:50]!r})"
-        assert chart["container"]["h"] <= PROJECTOR["height"], \
+        assert chart["container"]["h"] <= screen_height, \
             f"{name} is {chart['container']['h']:.0f} px tall"
-        assert chart["plot"]["h"] <= PROJECTOR["height"], name
+        assert chart["plot"]["h"] <= screen_height, name
         if chart["title"]:
             assert inside(chart["title"], chart["plot"]), f"{name}: title cut, {chart}"
             for part in ("modebar", "legend"):
                 assert not (chart[part] and overlap(chart["title"], chart[part])), \
                     f"{name}: title overlaps the {part}, {chart}"
+            assert not any(overlap(chart["title"], note) for note in chart["notes"]), \
+                f"{name}: title overlaps an annotation (a subplot title), {chart}"
         assert chart["smallText"] == [], f"{name}: text under {MIN_TEXT_PX} px"
     small = [text for text in page.evaluate(TEXT_SIZES) if text[2] < MIN_TEXT_PX]
     assert small == [], f"{where}: text under {MIN_TEXT_PX} px: {small}"
+    small = [text for text in page.evaluate(TABLE_TEXT) if text[2] < MIN_TEXT_PX]
+    assert small == [], f"{where}: table text under {MIN_TEXT_PX} px: {small}"
+    clipped = page.evaluate(CLIPPED_LABELS)
+    assert clipped == [], f"{where}: labels cut: {clipped}"
     return len(charts)
 
 
 def projector_shots(page, name):
-    """The 720-pixel view and the whole page, to look at."""
+    """The first screen (the view) and the whole page, to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"presenter_{name}_view.png"))
     screenshot(page, f"presenter_{name}")
@@ -109,13 +197,11 @@ def open_tab(page, name):
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize("url_path", ["", "reservoir", "dynamics", "mnist", "timeseries",
-                                      "liquid", "sweep", "runs"])
+@pytest.mark.parametrize("url_path", PAGE_PATHS)
 def test_every_page_fits_a_1280x720_projector(projector, base_url, url_path):
     page = open_page(projector, base_url, f"{url_path}?presenter=1")
     name = url_path or "home"
-    with_charts = url_path in ("", "reservoir", "dynamics", "timeseries", "liquid")
-    checked = check_presenter_view(page, f"/{name}", charts_expected=with_charts)
+    checked = check_presenter_view(page, f"/{name}", charts_expected=url_path in WITH_CHARTS)
     if url_path == "reservoir":                        # the main control, above the fold
         slider = page.get_by_test_id("stSidebar").get_by_role("slider", name="Spectral radius")
         bottom = slider.bounding_box()["y"] + slider.bounding_box()["height"]
@@ -134,10 +220,31 @@ def test_every_page_fits_a_1280x720_projector(projector, base_url, url_path):
         rerun(page, page.get_by_role("button", name="Run sweep").click)
         page.get_by_test_id("stMetric").first.wait_for()
         checked += check_presenter_view(page, "/sweep after a run", True)
+        open_tab(page, "Table")
+        check_presenter_view(page, "/sweep, tab Table")
+        assert page.evaluate(TABLE_TEXT), "/sweep: the Table tab shows no table"
+        page.screenshot(path=str(SCREENSHOTS / "presenter_sweep_table_view.png"))
+    if url_path == "liquid":                           # the three neurons on 8×8 digits
+        page.screenshot(path=str(SCREENSHOTS / "presenter_liquid_top_view.png"))
+        rerun(page, page.get_by_role("button", name="Compare the three neurons").click)
+        table = page.get_by_test_id("stMain").get_by_test_id("stTable")
+        table.wait_for()
+        check_presenter_view(page, "/liquid after the comparison", True)
+        assert "CfC (closed form)" in table.inner_text()
     assert_no_error(page, f"/{name} in presenter mode")
     projector_shots(page, name)
     if url_path in ("reservoir", "dynamics", "mnist", "timeseries", "liquid", "sweep"):
         assert checked >= 1, f"/{name}: no chart was checked"
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("url_path", PAGE_PATHS)
+def test_every_page_fits_a_1920x1080_screen(full_hd, base_url, url_path):
+    page = open_page(full_hd, base_url, f"{url_path}?presenter=1")
+    name = url_path or "home"
+    check_presenter_view(page, f"/{name} at 1920×1080", charts_expected=url_path in WITH_CHARTS)
+    assert_no_error(page, f"/{name} in presenter mode at 1920×1080")
+    projector_shots(page, f"{name}_1920")
 
 
 @pytest.mark.timeout(180)
@@ -180,8 +287,10 @@ def test_two_runs_compared_and_exported_on_the_projector(projector, base_url, tm
     rerun(page, train.click)
     rerun(page, page.get_by_test_id("stSidebarNav").get_by_role("link", name="Runs").click)
     page.get_by_role("heading", name="Compare two runs").wait_for()
-    diff = page.get_by_test_id("stDataFrame").nth(1)
-    diff.wait_for()
+    checked = check_presenter_view(page, "/runs with a comparison", True)
+    assert checked == 1                                 # the comparison's score bars
+    diff = page.get_by_test_id("stTable").nth(1)        # tables are HTML in presenter mode
+    assert diff.inner_text().split() == ["parameter", "#1", "#2", "spectral_radius", "0.9", "1"]
     metrics = page.get_by_test_id("stMetricLabel").all_inner_texts()
     assert "test accuracy · #1" in metrics and "test accuracy · #2" in metrics, metrics
     with page.expect_download() as download_info:
@@ -194,7 +303,5 @@ def test_two_runs_compared_and_exported_on_the_projector(projector, base_url, tm
     assert "parameter,spectral_radius,0.9,1" in lines, lines
     assert [line.split(",")[1] for line in lines[1:]] == [
         "train accuracy", "test accuracy", "seconds", "spectral_radius"]
-    checked = check_presenter_view(page, "/runs with a comparison", True)
-    assert checked == 1                                 # the comparison's score bars
     assert_no_error(page, "/runs with a comparison")
     projector_shots(page, "runs_comparison")
