@@ -23,6 +23,7 @@ from pages._ui.page_settings import linked
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
+from pages._ui.tables import show_table
 from pages._ui.text import plain
 
 SOURCES = ("Built-in sines", "Upload (CSV with a time column)")
@@ -197,8 +198,8 @@ def _show_scores(rows, samplings, times, values, legend=None, key="accuracy"):
     wide = table.pivot(index="model", columns="sampling", values=key).reindex(
         index=[label for label, _, _ in irregular.MODELS], columns=samplings).reset_index()
     left, right = st.columns([1, 2])
-    left.dataframe(wide, hide_index=True, column_config={s: st.column_config.NumberColumn(
-        format="percent" if key == "accuracy" else "%.3f") for s in samplings})
+    show_table(wide, container=left,
+               formats={s: "percent" if key == "accuracy" else "%.3f" for s in samplings})
     left.caption(f"{len(table)} fits in {table['seconds'].sum():.1f} s.")
     show_figure(style_figure(figs.irregular_sampling_figure(
         times, values, table["model"], table["sampling"], table[key], legend,
