@@ -283,8 +283,8 @@ EXERCISES = (
              check_liquid_shunting),
     Exercise("liquid-compare", "liquid", "Three neurons, one task",
              "Keep the task **8×8 digits** and press **Compare the three neurons**.",
-             "All three between 98 % and 99 % (ESN 98.7 %, LTC 98.4 %, CfC 98.2 %); the "
-             "liquid neurons take longer (7.5, 8.4 and 10.1 s measured on a busy machine).",
+             "All three between 98 % and 99 % (ESN 98.7 %, LTC 98.2 %, CfC 98.2 %); the "
+             "liquid neurons take about twice as long (0.34, 0.72 and 0.75 s measured).",
              "On regularly sampled data the liquid neurons' advantage, reading elapsed time, "
              "has nothing to read: compare them on irregular sampling below.",
              check_liquid_compare),
