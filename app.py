@@ -41,18 +41,29 @@ from pages._ui.shell import (
 
 
 def route():
-    """One run of a session: page config, the shared sidebar, navigation, the page."""
+    """One run of a session: page config, the shared sidebar, navigation, the page.
+
+    A run for ``/?page=<page>&...`` (a page's URL, redirected) only switches to that
+    page.  Drawing the sidebar there too, Chromium showed the app idle between that
+    run and the page's (1 of 2 visits of a linked MNIST page; 0 of 4 without it), when
+    a test, or a student, could read a half-drawn page.  The sidebar comes after ``st.navigation`` only
+    when the named page does not exist (Home is shown).
+    """
     st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
                        initial_sidebar_state="expanded",
                        menu_items={"About": "Liquid Lab: reservoir computing and liquid neural "
                                             "networks, interactive."})
-    shared_sidebar()
+    linked_page = "page" in st.query_params
+    if not linked_page:
+        shared_sidebar()
     if not st.get_option("client.showSidebarNavigation"):
         st.set_option("client.showSidebarNavigation", True)
     pages = [st.Page(path, title=title, icon=icon, url_path=url_path, default=url_path is None)
              for path, title, icon, url_path in available_pages()]
     navigation = st.navigation(pages)
     open_linked_page(pages)
+    if linked_page:
+        shared_sidebar()
     with running_page():
         navigation.run()
     tune_server_process()

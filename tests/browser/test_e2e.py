@@ -41,6 +41,14 @@ def landed(page, timeout=RUN_TIMEOUT_MS):
                            timeout=timeout)
 
 
+def settled(page, timeout=RUN_TIMEOUT_MS):
+    """Wait for the app to be idle, and idle again a second later (a run that follows
+    another at once leaves the app idle for a moment in between)."""
+    wait_for_app(page, timeout=timeout)
+    page.wait_for_timeout(1000)
+    wait_for_app(page, timeout=timeout)
+
+
 def rerun(page, action):
     """Do ``action()`` (a click, a key press, an upload), then wait for the run it starts.
 
@@ -59,8 +67,8 @@ def open_page(page, base_url, path=""):
     """Load ``base_url/path`` and wait for its first script run."""
     page.goto(f"{base_url}/{path}")
     landed(page)
-    wait_for_app(page)
     page.locator("h1").first.wait_for()
+    settled(page)
     return page
 
 

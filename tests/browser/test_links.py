@@ -20,6 +20,7 @@ from .test_e2e import (
     landed,
     metric_value,
     rerun,
+    settled,
     shared_sliders,
     wait_for_app,
 )
@@ -39,7 +40,7 @@ def start(page, base_url, path):
     page.goto(f"{base_url}/{path}")
     landed(page, timeout=SLOW_MS)
     page.locator("h1").first.wait_for(timeout=SLOW_MS)
-    wait_for_app(page, timeout=SLOW_MS)
+    settled(page, timeout=SLOW_MS)
     return page
 
 
@@ -51,7 +52,7 @@ def fresh(browser, url):
     page.goto(url)
     landed(page, timeout=SLOW_MS)
     page.locator("h1").first.wait_for(timeout=SLOW_MS)
-    wait_for_app(page, timeout=SLOW_MS)
+    settled(page, timeout=SLOW_MS)
     return page
 
 
