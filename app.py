@@ -45,9 +45,9 @@ def route():
 
     A run for ``/?page=<page>&...`` (a page's URL, redirected) only switches to that
     page.  Drawing the sidebar there too, Chromium showed the app idle between that
-    run and the page's (1 of 2 visits of a linked MNIST page; 0 of 4 without it), when
-    a test, or a student, could read a half-drawn page.  The sidebar comes after ``st.navigation`` only
-    when the named page does not exist (Home is shown).
+    run and the page's (1 of 2 visits of a linked MNIST page; 0 of 4 without it),
+    when a test, or a student, could read a half-drawn page.  The sidebar comes after
+    ``st.navigation`` only when the named page does not exist (Home is shown).
     """
     st.set_page_config(page_title="Liquid Lab", page_icon="💧", layout="wide",
                        initial_sidebar_state="expanded",
