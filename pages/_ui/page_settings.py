@@ -88,10 +88,7 @@ def begin_run():
     use; :func:`linked` compares the widget with the first run's URL kept here to say so.
     """
     landing = st.session_state[_LANDING] = "_session_started" not in st.session_state
-    if "page" not in st.query_params:
-        # a root link naming a page (``/?page=reservoir&…``, :func:`.shell.open_linked_page`)
-        # switches to that page first: the page's run is then the landing one
-        st.session_state["_session_started"] = True
+    st.session_state["_session_started"] = True
     # later runs' query values may lag behind the widgets (Streamlit corrects them as they draw)
     st.session_state[_LINK] = st.query_params.to_dict() if landing else {}
 
