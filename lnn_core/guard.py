@@ -77,9 +77,9 @@ BUDGET_ENV = "LNN_LAB_MEMORY_BUDGET_MB"
 TASKS = ("classify", "forecast")
 
 _F32, _F64 = 4, 8
-# RidgeAccumulator.add converts each block to float64 and centres it (a second float64
-# copy) while the block is held: with the caller's copy, three copies of a block at the peak.
-_ADD_COPIES = 3
+# RidgeAccumulator.add copies each block to float64 and centres it in place, while the
+# caller holds the block: two copies of a block at the peak.
+_ADD_COPIES = 2
 
 
 class ResourceError(ValueError):
@@ -180,8 +180,15 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
         fit = max(collect + kept,
                   kept + 2 * _F64 * fitted * total + 2 * _F64 * fitted**2)
     else:                                           # streamed normal equations
-        fit = max(collect + _F64 * (_ADD_COPIES - 1) * block * total + _F64 * 3 * total**2,
-                  _F64 * (4 * total**2 + 2 * total * n_outputs))
+        # states.stream_features keeps chunks of the next blocks stepping while threads
+        # reduce: up to one more block gathering, a float64 copy of a block in each reducing
+        # thread, and the products of each block not yet merged beside the running sums
+        n_blocks = math.ceil(fitted / block)
+        live = min(running + 1, n_blocks)
+        streaming = collect + (live - 1) * _F32 * block * total \
+            + min(running, n_blocks) * _F64 * (_ADD_COPIES - 1) * block * total \
+            + _F64 * min(live + 1, n_blocks) * total**2
+        fit = max(streaming, _F64 * (4 * total**2 + 2 * total * n_outputs))
     parts["fit"] = fit
     # predicting: every block's features, then their stacked copy
     parts["predict"] = collect + 2 * _F32 * n_samples * total + _F64 * n_samples * n_outputs

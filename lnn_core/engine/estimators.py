@@ -432,7 +432,7 @@ class EchoStateRegressor(RegressorMixin, _ReservoirParams, BaseEstimator):
         for x, t in zip(states, targets):
             # float64 products (RidgeAccumulator converts each block): forecasting readouts
             # use tiny ridges, where float32 products lose digits; in blocks of rows, so a
-            # long series is never copied whole (3 copies in add)
+            # long series is never copied whole (2 copies in add)
             for first in range(washout, len(x), _BLOCK):
                 rows = slice(first, first + _BLOCK)
                 acc.add(x[rows], t[rows])

@@ -89,13 +89,13 @@ class RidgeAccumulator:
         tuple
             ``(count, feature_mean, target_mean, comoment, cross)``.
         """
-        F = np.asarray(features, dtype=np.float64)
+        Fc = np.array(features, dtype=np.float64)            # one float64 copy, centred in place
         Y = np.asarray(targets, dtype=np.float64)
-        m_chunk = F.mean(axis=0)
+        m_chunk = Fc.mean(axis=0)
         y_chunk = Y.mean(axis=0)
-        Fc = F - m_chunk                                      # (n_chunk, n_features)
+        Fc -= m_chunk                                         # (n_chunk, n_features)
         Yc = Y - y_chunk
-        return F.shape[0], m_chunk, y_chunk, Fc.T @ Fc, Fc.T @ Yc
+        return Fc.shape[0], m_chunk, y_chunk, Fc.T @ Fc, Fc.T @ Yc
 
     def merge(self, moments):
         """Merge a chunk's :meth:`moments` into the running sums (Chan's update).

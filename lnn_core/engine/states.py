@@ -393,7 +393,11 @@ def stream_features(reservoir, X, pooling="mean+last", *, reduce=None, block_row
         return len(idx), (block.idx, features if reduce is None else reduce(block.idx, features))
 
     done = 0
-    for n_done, result in _map_chunks(run, range(len(chunks)), n_jobs):
+    # While one thread reduces a block (a block's normal-equation products take as long as
+    # stepping several of its chunks), the others step the next block's chunks: without
+    # that room the fit of FAST_97 ran 15-19 s instead of 11-12 s on 2 cores.
+    window = n_jobs * (per_block + 1)
+    for n_done, result in _map_chunks(run, range(len(chunks)), n_jobs, window):
         done += n_done
         if progress is not None:
             progress(done, n_samples)
@@ -427,17 +431,16 @@ class _Block:
         return features
 
 
-def _map_chunks(run, chunks, n_jobs):
-    """Yield ``run(chunk)`` in order, on ``n_jobs`` threads when it pays."""
+def _map_chunks(run, chunks, n_jobs, window):
+    """Yield ``run(chunk)`` in order, on ``n_jobs`` threads, at most ``window`` chunks in flight."""
     if n_jobs == 1 or len(chunks) == 1:
         yield from map(run, chunks)
         return
     with single_threaded_blas(), ThreadPoolExecutor(n_jobs) as pool:
-        # at most 2 * n_jobs chunks in flight keeps memory bounded
-        pending = []
+        pending = []                          # the window keeps memory bounded
         for idx in chunks:
             pending.append(pool.submit(run, idx))
-            if len(pending) >= 2 * n_jobs:
+            if len(pending) >= window:
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()
