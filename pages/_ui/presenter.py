@@ -38,6 +38,9 @@ _PRESENTER_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
 [data-testid="stSidebarHeader"] { height: 2.5rem; margin-bottom: 0; }
 [data-testid="stSidebarNavLink"] { min-height: 1.8rem; }
+[data-testid="stSidebarNavLink"] :is([data-testid="stMarkdownContainer"], p) {
+  font-size: 1.15rem; line-height: 1.6; }
+[data-testid="stSidebarNavLink"] [data-testid="stIconMaterial"] { font-size: 1.25rem; }
 [data-testid="stSidebarUserContent"] { padding-top: 0.5rem; }
 [data-testid="stSidebarUserContent"] [data-testid="stVerticalBlock"]
   > [data-testid="stElementContainer"]:nth-child(2):has([data-testid="stCaptionContainer"]) {

@@ -4,10 +4,11 @@ the page, and the Runs page's comparison, in a real browser.
 Every page is opened at 1280×720 and at 1920×1080 with ``presenter=1``; each
 check reads element boxes and computed styles: no chart taller than the
 viewport, every chart title inside its chart and clear of the toolbar, the
-legend and the subplot titles; every caption, slider value, metric delta,
-select box value, table cell and chart text at least 18 px; no label of an
-option (segmented control, radio, select box, multiselect) or of a button cut;
-the spectral-radius slider above the fold.  Screenshots (the first screen and
+legend and the subplot titles, and the subplot titles clear of each other; every
+caption, slider value, metric delta, select box value, table cell, sidebar page
+link and chart text at least 18 px; no table row taller than three lines of text;
+no label of an option (segmented control, radio, select box, multiselect), of a
+button or of a page link cut; the spectral-radius slider above the fold.  Screenshots (the first screen and
 the whole page) go to ``artifacts/screenshots/presenter_*.png``
 (``presenter_*_1920*.png`` at 1920×1080).
 """
@@ -35,6 +36,10 @@ PAGE_PATHS = ["", "reservoir", "dynamics", "mnist", "timeseries", "liquid", "swe
 WITH_CHARTS = ("", "reservoir", "dynamics", "timeseries", "liquid")
 #: Smallest text allowed in presenter mode (px).
 MIN_TEXT_PX = 18
+#: Least room (px) between a chart's title and a subplot title, and between two subplot titles.
+NOTE_GAP = 4
+#: Most lines of text in one row of a presenter table.
+MAX_ROW_LINES = 3
 
 #: Boxes of every visible chart, its title, toolbar and legend; font sizes of its texts.
 CHART_BOXES = """() => {
@@ -80,6 +85,31 @@ TABLE_TEXT = """() => {
     .map(font => ['data grid', font, parseFloat((font.match(/([0-9.]+)px/) || [0, 0])[1])]);
   return html.concat(grids);
 }"""
+
+#: Every sidebar page link (the menu of ``st.navigation``): its label, the computed font size
+#: of the label's text, and whether the label is cut (Streamlit ends a cut one with "…").
+NAV_LINKS = """() => Array.from(document.querySelectorAll('[data-testid="stSidebarNavLink"]'))
+  .filter(a => a.getBoundingClientRect().height > 0)
+  .map(a => { const p = a.querySelector('[data-testid="stMarkdownContainer"] p');
+    const box = p.closest('[data-testid="stMarkdownContainer"]');
+    return [p.textContent.trim(), parseFloat(getComputedStyle(p).fontSize),
+            box.scrollWidth > box.clientWidth + 1 || p.scrollWidth > p.clientWidth + 1]; })"""
+
+#: Every row of every visible table: its table's number, its height (px) and its lines of text
+#: (the tallest cell's text height over its line height), and its first cell's text.
+TABLE_ROWS = """() => Array.from(document.querySelectorAll('[data-testid="stTable"]'))
+  .filter(t => t.getBoundingClientRect().height > 0)
+  .flatMap((table, number) => Array.from(table.querySelectorAll('tr')).map(row => {
+    const lines = Array.from(row.cells).map(cell => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const style = getComputedStyle(cell.querySelector('*') || cell);
+      const line = parseFloat(style.lineHeight) || 1.2 * parseFloat(style.fontSize);
+      return Math.round(range.getBoundingClientRect().height / line);
+    });
+    return [number, row.getBoundingClientRect().height, Math.max(...lines),
+            (row.cells[0] || {}).textContent.trim().slice(0, 30)];
+  }))"""
 
 #: Labels of options (segmented controls, radios, select boxes, multiselects) and buttons,
 #: main page and sidebar, whose text is cut: wider than their own box ("Reset th…"), or
@@ -148,11 +178,19 @@ def inside(inner, outer, slack=1):
             and inner["y"] + inner["h"] <= outer["y"] + outer["h"] + slack)
 
 
+def apart(a, b, gap):
+    """Whether boxes ``a`` and ``b`` are at least ``gap`` px apart, across or down."""
+    return (max(a["x"], b["x"]) - min(a["x"] + a["w"], b["x"] + b["w"]) >= gap
+            or max(a["y"], b["y"]) - min(a["y"] + a["h"], b["y"] + b["h"]) >= gap)
+
+
 def check_presenter_view(page, where, charts_expected=False):
     """Every visible chart, caption, slider value, table and option of ``page`` fits its screen.
 
-    No chart taller than the viewport, text at least :data:`MIN_TEXT_PX`
-    (table cells included), no option or button label cut.  With ``charts_expected``,
+    No chart taller than the viewport, subplot titles :data:`NOTE_GAP` px
+    clear of each other and of the chart's title, text at least
+    :data:`MIN_TEXT_PX` (table cells and sidebar page links included), table
+    rows at most :data:`MAX_ROW_LINES` lines, no option, button or page link label cut.  With ``charts_expected``,
     waits for a visible chart first (Plotly draws after the script run).
     Returns the number of charts checked.
     """
@@ -173,13 +211,25 @@ def check_presenter_view(page, where, charts_expected=False):
             for part in ("modebar", "legend"):
                 assert not (chart[part] and overlap(chart["title"], chart[part])), \
                     f"{name}: title overlaps the {part}, {chart}"
-            assert not any(overlap(chart["title"], note) for note in chart["notes"]), \
-                f"{name}: title overlaps an annotation (a subplot title), {chart}"
+            assert all(apart(chart["title"], note, NOTE_GAP) for note in chart["notes"]), \
+                f"{name}: title within {NOTE_GAP} px of an annotation (a subplot title), {chart}"
+        notes = chart["notes"]
+        close = [(a, b) for i, a in enumerate(notes) for b in notes[i + 1:]
+                 if not apart(a, b, NOTE_GAP)]
+        assert close == [], f"{name}: annotations (subplot titles) within {NOTE_GAP} px: {close}"
         assert chart["smallText"] == [], f"{name}: text under {MIN_TEXT_PX} px"
     small = [text for text in page.evaluate(TEXT_SIZES) if text[2] < MIN_TEXT_PX]
     assert small == [], f"{where}: text under {MIN_TEXT_PX} px: {small}"
     small = [text for text in page.evaluate(TABLE_TEXT) if text[2] < MIN_TEXT_PX]
     assert small == [], f"{where}: table text under {MIN_TEXT_PX} px: {small}"
+    tall = [row for row in page.evaluate(TABLE_ROWS) if row[2] > MAX_ROW_LINES]
+    assert tall == [], f"{where}: table rows of more than {MAX_ROW_LINES} lines " \
+                       f"(table, px, lines, first cell): {tall}"
+    links = page.evaluate(NAV_LINKS)
+    assert links, f"{where}: no sidebar page link"
+    small = [link for link in links if link[1] < MIN_TEXT_PX or link[2]]
+    assert small == [], f"{where}: page links under {MIN_TEXT_PX} px or cut " \
+                        f"(label, px, cut): {small}"
     clipped = page.evaluate(CLIPPED_LABELS)
     assert clipped == [], f"{where}: labels cut: {clipped}"
     return len(charts)
@@ -243,6 +293,11 @@ def test_every_page_fits_a_1920x1080_screen(full_hd, base_url, url_path):
     page = open_page(full_hd, base_url, f"{url_path}?presenter=1")
     name = url_path or "home"
     check_presenter_view(page, f"/{name} at 1920×1080", charts_expected=url_path in WITH_CHARTS)
+    if url_path == "mnist":                            # the reading-states chart, after training
+        choose(page, "8×8 digits (built in)")
+        rerun(page, page.get_by_role("button", name="Train", exact=True).click)
+        page.get_by_test_id("stMetric").first.wait_for()
+        check_presenter_view(page, "/mnist after training at 1920×1080", True)
     assert_no_error(page, f"/{name} in presenter mode at 1920×1080")
     projector_shots(page, f"{name}_1920")
 
