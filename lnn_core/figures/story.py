@@ -112,7 +112,10 @@ def reading_states_figure(image, states, n_neurons=None, title="Reading the digi
     """The image beside the reservoir's states after each of its rows.
 
     Row ``t`` of the heatmap is the state ``x[t]`` after reading image row
-    ``t``: the network's memory of the digit so far.
+    ``t``: the network's memory of the digit so far.  The subplot titles are
+    short ("input rows", "states": the number of neurons is in the x-axis
+    title) so that at 18 px, over a chart half a 1280-pixel screen wide, they
+    stay clear of each other (a 69-pixel image column, a 161-pixel states column).
 
     Parameters
     ----------
@@ -121,9 +124,11 @@ def reading_states_figure(image, states, n_neurons=None, title="Reading the digi
     n_neurons : int, optional
         Show only the first ``n_neurons`` neurons (all by default).
     """
+    n_units = np.shape(states)[1]
     states = np.asarray(states)[:, :n_neurons]
+    shown = states.shape[1]
     fig = make_subplots(1, 2, column_widths=[0.3, 0.7], horizontal_spacing=0.06,
-                        subplot_titles=("input rows", f"states of {states.shape[1]} neurons"))
+                        subplot_titles=("input rows", "states"))
     fig.add_trace(go.Heatmap(z=image, colorscale=_GRAY, zmin=0, zmax=1, showscale=False,
                              hovertemplate="row %{y}, pixel %{x}: %{z:.2f}<extra></extra>"),
                   1, 1)
@@ -135,7 +140,8 @@ def reading_states_figure(image, states, n_neurons=None, title="Reading the digi
     fig.update_yaxes(autorange="reversed", title="row (time step)", row=1, col=1)
     fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
     fig.update_xaxes(showticklabels=False, row=1, col=1)
-    fig.update_xaxes(title="neuron", row=1, col=2)
+    fig.update_xaxes(title="neuron" if shown == n_units else f"neuron (first {shown} of {n_units})",
+                     row=1, col=2)
     fig.update_layout(title=title)
     return fig
 

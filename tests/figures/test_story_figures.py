@@ -40,6 +40,8 @@ def test_reading_states_pairs_image_rows_with_states():
     fig = figs.reading_states_figure(image, states, n_neurons=100)
     assert np.asarray(fig.data[1].z).shape == (28, 100)
     assert fig.data[1].zmid == 0
+    assert [note.text for note in fig.layout.annotations] == ["input rows", "states"]
+    assert fig.layout.xaxis2.title.text == "neuron (first 100 of 300)"
 
 
 def test_ladder_keeps_order_values_and_explanations():
