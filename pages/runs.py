@@ -5,11 +5,13 @@ import math
 import streamlit as st
 
 from lnn_core import figures
-from pages._ui.presenter import show_figure, style_figure
+from pages._ui.presenter import presenter_mode, show_figure, style_figure
 from pages._ui.runs import (
     comparison_csv,
     parameter_diff,
+    presenter_runs_table,
     run_labels,
+    run_parameters,
     runs_table,
     score_table,
 )
@@ -58,14 +60,21 @@ if not runs:
 
 labels = run_labels(runs)
 table = runs_table(runs)
-show_table(table, wide=("label", "parameters"))
+by_id = {run["id"]: run for run in runs}
+if presenter_mode():            # rows of two or three lines at 18 px; parameters one run at a time
+    show_table(presenter_runs_table(runs))
+    with st.expander("Every parameter of a run"):
+        shown = st.selectbox("Run", list(by_id), index=len(runs) - 1, format_func=labels.get,
+                             key="parameters_run")
+        show_table(run_parameters(by_id[shown]))
+else:
+    show_table(table, wide=("label", "parameters"))
 left, right = st.columns(2)
 left.download_button("Download CSV", table.to_csv(index=False), file_name="liquid_lab_runs.csv",
                      mime="text/csv", icon=":material/download:", on_click="ignore")
 right.button("Clear runs", on_click=clear_runs, icon=":material/delete:")
 
 st.subheader("Compare two runs")
-by_id = {run["id"]: run for run in runs}
 if len(runs) < 2:
     st.info("Record a second run to compare the two side by side.", icon=":material/info:")
 else:

@@ -121,6 +121,32 @@ def runs_table(runs):
     return table[[c for c in table.columns if c not in last] + last]
 
 
+def presenter_runs_table(runs):
+    """The runs table of presenter mode: one row per run, four columns.
+
+    At 18 px, :func:`runs_table`'s nine columns (one per score of any run, all
+    parameters in one cell) wrapped into rows of 13 lines, 368 px tall at
+    1280×720.  Here each run has its label (number, kind, what differs), its
+    data, its own scores in one cell (``"train accuracy 1, test accuracy
+    0.9867"``: no column per score of every kind) and its seconds; the time and
+    every parameter are in the CSV and in :func:`run_parameters`.
+    """
+    labels = run_labels(runs)
+    return pd.DataFrame({
+        "label": [labels[run["id"]] for run in runs],
+        "data": [run["data"] for run in runs],
+        "scores": [", ".join(f"{name} {value:.4g}" for name, value in run["metrics"].items())
+                   or "–" for run in runs],
+        "seconds": [round(run["seconds"], 2) for run in runs]})
+
+
+def run_parameters(run):
+    """Every parameter of one run, one row each: columns ``parameter`` and ``value`` (text)."""
+    return pd.DataFrame({"parameter": list(run["params"]),
+                         "value": [value_text(value) for value in run["params"].values()]},
+                        dtype=object)
+
+
 def parameter_diff(first, second):
     """The parameters (and kind, data) that differ between two runs.
 

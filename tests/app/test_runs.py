@@ -140,11 +140,16 @@ def test_presenter_mode_shows_the_tables_as_text_in_html(app_page):
     at = app_page(PAGE, query={"presenter": "1"}, session={"runs": runs})
     assert not at.exception
     assert len(at.dataframe) == 0
-    table, diff = (element.value for element in at.table)
-    assert [shown(name) for name in table.columns] == [
-        "run", "label", "time", "kind", "data", "memory capacity", "seconds", "parameters"]
-    assert shown(table.iloc[0, 4]) == runs[0]["data"]
-    assert [shown(cell) for cell in table.iloc[:, 5]] == ["7.4", "1.8", "28.2"]
+    table, parameters, diff = (element.value for element in at.table)
+    # four columns (rows of 2-3 lines at 18 px); each run's own scores in one cell
+    assert [shown(name) for name in table.columns] == ["label", "data", "scores", "seconds"]
+    assert shown(table.iloc[0, 1]) == runs[0]["data"]
+    assert [shown(cell) for cell in table.iloc[:, 2]] == [
+        "memory capacity 7.4", "memory capacity 1.8", "memory capacity 28.2"]
+    # every parameter, one run at a time (the latest first)
+    assert at.selectbox(key="parameters_run").value == 3
+    assert [[shown(cell) for cell in row] for row in parameters.values] == [
+        ["n_units", "300"], ["spectral_radius", "0.5"], ["cell", "ltc"], ["seed", "0"]]
     assert [shown(cell) for cell in diff.iloc[:, 0]] == ["spectral_radius", "cell"]  # #2 vs #3
 
 

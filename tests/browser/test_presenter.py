@@ -40,6 +40,8 @@ MIN_TEXT_PX = 18
 NOTE_GAP = 4
 #: Most lines of text in one row of a presenter table.
 MAX_ROW_LINES = 3
+#: Tallest row of the Runs page's table at 1280×720 (px): three lines of 18.4-px text and padding.
+RUN_ROW_PX = 110
 
 #: Boxes of every visible chart, its title, toolbar and legend; font sizes of its texts.
 CHART_BOXES = """() => {
@@ -344,7 +346,21 @@ def test_two_runs_compared_and_exported_on_the_projector(projector, base_url, tm
     page.get_by_role("heading", name="Compare two runs").wait_for()
     checked = check_presenter_view(page, "/runs with a comparison", True)
     assert checked == 1                                 # the comparison's score bars
-    diff = page.get_by_test_id("stTable").nth(1)        # tables are HTML in presenter mode
+    runs = [row for row in page.evaluate(TABLE_ROWS) if row[0] == 0]
+    assert [row[3] for row in runs] == ["label", "#1 MNIST · spectral radius 0.9",
+                                        "#2 MNIST · spectral radius 1"]
+    # 368 px (13 lines) a row before, in nine columns; three lines of 18.4-px text are ~100 px
+    assert max(row[1] for row in runs) <= RUN_ROW_PX, f"rows (table, px, lines, label): {runs}"
+    tables = page.get_by_test_id("stTable").filter(visible=True)   # HTML in presenter mode
+    assert tables.first.locator("th").all_inner_texts() == ["label", "data", "scores", "seconds"]
+    rerun(page, page.get_by_text("Every parameter of a run").click)
+    every = page.get_by_test_id("stExpander").get_by_test_id("stTable")
+    assert ["spectral_radius", "1"] in [row.split() for row in
+                                        every.locator("tr").all_inner_texts()]   # #2, the latest
+    assert max(row[2] for row in page.evaluate(TABLE_ROWS)) <= MAX_ROW_LINES
+    page.screenshot(path=str(SCREENSHOTS / "presenter_runs_parameters_view.png"))
+    rerun(page, page.get_by_text("Every parameter of a run").click)
+    diff = tables.nth(1)
     assert diff.inner_text().split() == ["parameter", "#1", "#2", "spectral_radius", "0.9", "1"]
     metrics = page.get_by_test_id("stMetricLabel").all_inner_texts()
     assert "test accuracy · #1" in metrics and "test accuracy · #2" in metrics, metrics
