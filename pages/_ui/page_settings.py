@@ -89,13 +89,16 @@ def begin_run():
     """
     landing = st.session_state[_LANDING] = "_session_started" not in st.session_state
     st.session_state["_session_started"] = True
-    # later runs' query values may lag behind the widgets (Streamlit corrects them as they draw)
-    st.session_state[_LINK] = st.query_params.to_dict() if landing else {}
+    # later runs' query values may lag behind the widgets (Streamlit corrects them as they draw);
+    # every value of a repeated name (a multiselect, a range: ``?k=a&k=b``), not only the last
+    st.session_state[_LINK] = {name: st.query_params.get_all(name)
+                               for name in st.query_params} if landing else {}
 
 
 def link_value(name):
-    """The value of ``name`` in the link the session opened with, on its first run only."""
-    return st.session_state.get(_LINK, {}).get(name)
+    """The (last) value of ``name`` in the link the session opened with, on its first run only."""
+    values = st.session_state.get(_LINK, {}).get(name)
+    return values[-1] if values else None
 
 
 def _remember(page, name):
@@ -263,16 +266,26 @@ def linked(widget, *args, key, **kwargs):
         st.session_state[key] = inspect.signature(widget).bind(
             *args, key=key, **kwargs).arguments["value"]
     value = widget(*args, key=key, bind="query-params", **kwargs)
-    text = st.session_state.get(_LINK, {}).get(key)
-    now = st.query_params.get(key)
-    if text is None or now == text:
+    texts = st.session_state.get(_LINK, {}).get(key)
+    if texts is None or st.query_params.get_all(key) == texts:
         return value
-    shown = _as_text(st.session_state.get(key, value), kwargs.get("format_func"))
-    if text not in (str(value), shown) and not _same_number(text, value):
-        st.warning(f"The link sets {key} to {plain(text, limit=100, quote=True)}, which this "
-                   f"page cannot use; it shows {plain(shown, limit=100)} instead.",
+    current, format_func = st.session_state.get(key, value), kwargs.get("format_func")
+    if not _shows(texts, current, format_func):
+        st.warning(f"The link sets {key} to {plain(', '.join(texts), limit=100, quote=True)}, "
+                   f"which this page cannot use; it shows "
+                   f"{plain(_as_text(current, format_func), limit=100)} instead.",
                    icon=":material/link_off:")
     return value
+
+
+def _shows(texts, value, format_func=None):
+    """Whether the link's values ``texts`` (one per item of a list or range) are ``value``."""
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    if isinstance(value, (list, tuple)):
+        texts = [text for text in texts if text]        # ``?k=``: an empty list
+    return len(texts) == len(items) and all(
+        text in (str(item), _as_text(item, format_func)) or _same_number(text, item)
+        for text, item in zip(texts, items))
 
 
 def _as_text(value, format_func=None):
