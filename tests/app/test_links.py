@@ -213,3 +213,13 @@ def test_a_repeated_link_value_the_page_cannot_use_gets_a_sentence(query, key, t
     at = open_page(SWEEP, query=query)
     assert not at.exception
     assert warnings(at) == [sentence(key, text, instead)]
+
+
+def test_a_page_link_keeps_every_value_of_a_repeated_parameter():
+    """``/sweep?...`` is redirected to ``/?page=sweep&...``, which switches to the page."""
+    at = open_page(query={"page": "sweep", "sweep_search": "Random",
+                          "sweep_parameters": ["density", "leak_rate"],
+                          "sweep_density_range": ["0.2", "0.4"]})
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="sweep_parameters").value == ["density", "leak_rate"]
+    assert tuple(at.slider(key="sweep_density_range").value) == (0.2, 0.4)
