@@ -61,11 +61,9 @@ _STORE, _SOURCE = "_kept_", "_from_"
 #: The page whose reservoir controls ran last: the page a button callback belongs to.
 _PAGE = "_reservoir_page"
 
-
 #: True during a session's first run only (set by :func:`begin_run`): the URL it opened with
 #: belongs to the page it opened, so only that page reads its reservoir settings from the URL.
 _LANDING = "_landing_run"
-
 
 #: The URL's query values as the run started (:func:`begin_run`), before widgets correct them.
 _LINK = "_link_at_start"
@@ -89,16 +87,14 @@ def begin_run():
     """
     landing = st.session_state[_LANDING] = "_session_started" not in st.session_state
     st.session_state["_session_started"] = True
-    # later runs' query values may lag behind the widgets (Streamlit corrects them as they draw);
-    # every value of a repeated name (a multiselect, a range: ``?k=a&k=b``), not only the last
+    # every value of a repeated name (?k=a&k=b); later runs' values may lag behind the widgets
     st.session_state[_LINK] = {name: st.query_params.get_all(name)
                                for name in st.query_params} if landing else {}
 
 
 def link_value(name):
     """The (last) value of ``name`` in the link the session opened with, on its first run only."""
-    values = st.session_state.get(_LINK, {}).get(name)
-    return values[-1] if values else None
+    return (st.session_state.get(_LINK, {}).get(name) or [None])[-1]
 
 
 def _remember(page, name):
