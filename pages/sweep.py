@@ -6,6 +6,7 @@ from contextlib import closing
 import streamlit as st
 
 from lnn_core import sweep
+from lnn_core.errors import DataError
 from lnn_core.figures.sweep import describe_point, report_figure, sweep_figure
 from lnn_core.guard import estimate_memory
 from pages._ui.controls import reservoir_controls
@@ -152,12 +153,18 @@ st.markdown(
     "sweep come from the sidebar; the best point can be sent back to every page.")
 params = reservoir_controls(page="sweep")
 
-shared = shared_task()
-choices = TASKS | (SHARED if shared is not None else {})
+try:
+    shared, unusable = shared_task(), None
+except DataError as err:                  # offered all the same: choosing it says why not
+    shared, unusable = None, err
+choices = TASKS | (SHARED if shared is not None or unusable is not None else {})
 task_name = linked(st.selectbox, "Data", choices, format_func=choices.get, key="sweep_task",
                    index=list(choices).index(SWEEP_WIDGETS["sweep_task"]), persist_state="session")
 runs, state = None, {}
-if task_name == "upload":
+if task_name in SHARED and unusable is not None:
+    st.error(f"Your data on the Time series page cannot be swept: "
+             f"{plain(str(unusable).rstrip('.'), limit=300)}.", icon=":material/error:")
+elif task_name == "upload":
     upload = st.file_uploader("Results CSV written by `python -m lnn_core.sweep --out results.csv`",
                               type="csv", key="sweep_upload")
     if upload is not None:

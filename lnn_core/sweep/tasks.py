@@ -234,11 +234,13 @@ class CrossValidatedTask(_Task):
             raise DataError(f"X has {len(sequences)} sequences but y has {len(self.y)} labels")
         n_splits = check_int("n_splits", self.n_splits, low=2)
         classes, counts = np.unique(self.y, return_counts=True)
-        if len(classes) < 2 or counts.min() < n_splits:
-            rare = classes[np.argmin(counts)].item()             # a plain int or str
+        rare = classes[np.argmin(counts)].item()                 # a plain int or str
+        if len(classes) < 2:
+            raise DataError(f"cross-validation needs sequences of at least 2 classes; all "
+                            f"{len(self.y)} are of class {rare!r}")
+        if counts.min() < n_splits:
             raise DataError(f"{n_splits}-fold cross-validation needs at least {n_splits} "
-                            f"sequences of every class (and 2 classes); class {rare!r} has "
-                            f"{counts.min()}")
+                            f"sequences of every class; class {rare!r} has {counts.min()}")
         check_int("split_seed", self.split_seed, low=0)
         check_int("n_repeats", self.n_repeats, low=1)
 

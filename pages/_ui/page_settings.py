@@ -61,11 +61,9 @@ _STORE, _SOURCE = "_kept_", "_from_"
 #: The page whose reservoir controls ran last: the page a button callback belongs to.
 _PAGE = "_reservoir_page"
 
-
 #: True during a session's first run only (set by :func:`begin_run`): the URL it opened with
 #: belongs to the page it opened, so only that page reads its reservoir settings from the URL.
 _LANDING = "_landing_run"
-
 
 #: The URL's query values as the run started (:func:`begin_run`), before widgets correct them.
 _LINK = "_link_at_start"
@@ -89,13 +87,14 @@ def begin_run():
     """
     landing = st.session_state[_LANDING] = "_session_started" not in st.session_state
     st.session_state["_session_started"] = True
-    # later runs' query values may lag behind the widgets (Streamlit corrects them as they draw)
-    st.session_state[_LINK] = st.query_params.to_dict() if landing else {}
+    # every value of a repeated name (?k=a&k=b); later runs' values may lag behind the widgets
+    st.session_state[_LINK] = {name: st.query_params.get_all(name)
+                               for name in st.query_params} if landing else {}
 
 
 def link_value(name):
-    """The value of ``name`` in the link the session opened with, on its first run only."""
-    return st.session_state.get(_LINK, {}).get(name)
+    """The (last) value of ``name`` in the link the session opened with, on its first run only."""
+    return (st.session_state.get(_LINK, {}).get(name) or [None])[-1]
 
 
 def _remember(page, name):
@@ -263,16 +262,26 @@ def linked(widget, *args, key, **kwargs):
         st.session_state[key] = inspect.signature(widget).bind(
             *args, key=key, **kwargs).arguments["value"]
     value = widget(*args, key=key, bind="query-params", **kwargs)
-    text = st.session_state.get(_LINK, {}).get(key)
-    now = st.query_params.get(key)
-    if text is None or now == text:
+    texts = st.session_state.get(_LINK, {}).get(key)
+    if texts is None or st.query_params.get_all(key) == texts:
         return value
-    shown = _as_text(st.session_state.get(key, value), kwargs.get("format_func"))
-    if text not in (str(value), shown) and not _same_number(text, value):
-        st.warning(f"The link sets {key} to {plain(text, limit=100, quote=True)}, which this "
-                   f"page cannot use; it shows {plain(shown, limit=100)} instead.",
+    current, format_func = st.session_state.get(key, value), kwargs.get("format_func")
+    if not _shows(texts, current, format_func):
+        st.warning(f"The link sets {key} to {plain(', '.join(texts), limit=100, quote=True)}, "
+                   f"which this page cannot use; it shows "
+                   f"{plain(_as_text(current, format_func), limit=100)} instead.",
                    icon=":material/link_off:")
     return value
+
+
+def _shows(texts, value, format_func=None):
+    """Whether the link's values ``texts`` (one per item of a list or range) are ``value``."""
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    if isinstance(value, (list, tuple)):
+        texts = [text for text in texts if text]        # ``?k=``: an empty list
+    return len(texts) == len(items) and all(
+        text in (str(item), _as_text(item, format_func)) or _same_number(text, item)
+        for text, item in zip(texts, items))
 
 
 def _as_text(value, format_func=None):

@@ -84,7 +84,8 @@ def open_linked_page(pages):
     wanted = st.query_params.get("page")
     if wanted is None:
         return
-    rest = {key: value for key, value in st.query_params.to_dict().items() if key != "page"}
+    # every value of a repeated name (a multiselect's, a range's: ?k=a&k=b), not only the last
+    rest = {key: st.query_params.get_all(key) for key in st.query_params if key != "page"}
     for page in pages:
         if page.url_path == wanted:
             st.switch_page(page, query_params=rest)

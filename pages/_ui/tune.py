@@ -36,15 +36,26 @@ def shared_task():
     Returns
     -------
     CrossValidatedTask or ForecastTask or None
+        None when the Time series page has no data.
+
+    Raises
+    ------
+    DataError
+        The data cannot be swept, e.g. a class with fewer training sequences
+        than the cross-validation has folds (named in the message).
     """
     shared = st.session_state.get(SHARED_DATA)
     if shared is None:
         return None
     kind, *data = shared
+    if kind == "unusable":
+        raise DataError(data[0])
+    if kind == "forecast":
+        return tune.forecast_task(*data)
     try:
-        return tune.classifier_task(*data) if kind == "classify" else tune.forecast_task(*data)
-    except DataError:
-        return None                   # too few sequences of a class for cross-validation
+        return tune.classifier_task(*data)
+    except DataError as err:
+        raise DataError(f"in its training part, {err}") from None
 
 
 def apply_best(values, pooling_key):
@@ -109,8 +120,9 @@ def tune_section(params, data_key, *, dataset=None, pooling=None, seed=0, foreca
     kind = "the training sequences" if dataset is not None else "the training part"
     try:
         train = None if dataset is None else split_dataset(dataset, 1 - TRAIN_FRACTION, seed).train
-    except DataError:
-        return                        # a class too small to split: Train says so in a sentence
+    except DataError as err:          # a class too small to split: Train says so in a sentence
+        st.session_state[SHARED_DATA] = ("unusable", str(err))      # not the previous file
+        return
     st.session_state[SHARED_DATA] = ("classify", train, pooling) if dataset is not None \
         else ("forecast", *forecast)
     if st.button("Tune for this data", icon=":material/tune:", key=f"{_KEY}_run",

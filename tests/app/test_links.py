@@ -5,9 +5,14 @@ A query string with non-default values opens with those values; a value the page
 use gets ``linked``'s one sentence and the page shows its default.
 """
 
+import logging
+
 import pytest
+from streamlit.elements.lib import policies
 
 from lnn_core import sweep
+from lnn_core.lab.article import TUNED
+from pages._ui.page_settings import PAGE_WIDGETS
 from pages._ui.sweep_settings import RANGES, SWEEP_WIDGETS
 from tests.app.conftest import open_page, shown
 
@@ -139,3 +144,82 @@ def test_reset_drops_a_linked_value_whose_default_depends_on_the_data():
     at.button(key="reset_page").click().run()
     assert at.select_slider(key="mnist_n_train").value == default
     assert "mnist_n_train" not in at.query_params
+
+
+# ----------------------------------------------------------------------------- Reset, repeated values
+
+@pytest.fixture
+def state_warnings(monkeypatch):
+    """Streamlit's log lines "The widget with key ... was created with a default value but also
+    had its value set via the Session State API" (logged once per process: the flag is cleared).
+
+    Reset, presets and Apply set widget values on purpose; ``.streamlit/config.toml`` turns the
+    line off (``global.disableWidgetStateDuplicationWarning``), read from the repo root.
+    """
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    records = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = records.append
+    policies._LOGGER.addHandler(handler)
+    yield lambda: [r.getMessage() for r in records if "Session State API" in r.getMessage()]
+    policies._LOGGER.removeHandler(handler)
+
+
+def at_defaults(at, page):
+    """The page's own widgets that differ from their defaults, or stay in the URL."""
+    changed = {key: at.session_state[key] for key, default in PAGE_WIDGETS[page].items()
+               if default is not None and key in at.session_state
+               and (list(at.session_state[key]) != list(default)
+                    if isinstance(default, (list, tuple)) else at.session_state[key] != default)}
+    return changed, sorted(set(PAGE_WIDGETS[page]) & set(at.query_params))
+
+
+@pytest.mark.parametrize(("page", "query"), [
+    ("liquid", {"tau_range": ["1", "4"], "reversal_range": ["-0.5", "1.5"], "ltc_step": "1",
+                "unfolds": "5", "liquid_input": "Step", "liquid_neurons": ["1", "5"],
+                "liquid_tab": "Impulse response"}),
+    ("sweep", {"sweep_spectral_radius_range": ["0.2", "0.4"], "sweep_spectral_radius_log": "true",
+               "sweep_rows_values": "3", "sweep_seeds_per_point": "2"}),
+])
+def test_reset_restores_linked_widgets_without_a_session_state_warning(page, query, state_warnings):
+    at = open_page(f"pages/{page}.py", query=query | {"n_units": "50"})
+    assert not at.exception and not at.warning
+    changed, in_url = at_defaults(at, page)
+    assert set(changed) == set(query) and in_url == sorted(query)
+    at.button(key="reset_page").click().run()
+    assert not at.exception
+    assert at_defaults(at, page) == ({}, [])
+    assert at.slider(key="n_units").value == 300
+    at.run()                                        # bound again, at the defaults
+    assert at_defaults(at, page) == ({}, []) and not at.warning
+    assert state_warnings() == []
+
+
+def test_a_preset_that_sets_page_widgets_logs_no_session_state_warning(state_warnings):
+    at = open_page(MNIST)
+    next(b for b in at.button if b.label == "Tuned preset").click().run()
+    assert not at.exception
+    assert at.selectbox(key="mnist_pooling").value == TUNED["pooling"] != "mean+last"
+    assert state_warnings() == []
+
+
+@pytest.mark.parametrize(("query", "key", "text", "instead"), [
+    ({"sweep_search": "Random", "sweep_parameters": ["bogus", "leak_rate"]},
+     "sweep_parameters", "bogus, leak_rate", "leak_rate"),
+    ({"sweep_spectral_radius_range": ["-5", "1.5"]},           # refused: the default range
+     "sweep_spectral_radius_range", "-5, 1.5", "0.1, 1.5"),
+])
+def test_a_repeated_link_value_the_page_cannot_use_gets_a_sentence(query, key, text, instead):
+    at = open_page(SWEEP, query=query)
+    assert not at.exception
+    assert warnings(at) == [sentence(key, text, instead)]
+
+
+def test_a_page_link_keeps_every_value_of_a_repeated_parameter():
+    """``/sweep?...`` is redirected to ``/?page=sweep&...``, which switches to the page."""
+    at = open_page(query={"page": "sweep", "sweep_search": "Random",
+                          "sweep_parameters": ["density", "leak_rate"],
+                          "sweep_density_range": ["0.2", "0.4"]})
+    assert not at.exception and not at.warning
+    assert at.multiselect(key="sweep_parameters").value == ["density", "leak_rate"]
+    assert tuple(at.slider(key="sweep_density_range").value) == (0.2, 0.4)

@@ -1,9 +1,12 @@
 """Sweep page: renders, runs a small grid with a chart, loads CLI CSVs, applies the best point."""
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from lnn_core import sweep
 from pages._ui.text import plain
+from tests.app.conftest import shown
 
 PAGE = "pages/sweep.py"
 
@@ -77,3 +80,34 @@ def test_malformed_csv_upload_shows_an_error_not_a_traceback(app_page):
     (error,) = at.error
     assert plain("mine.csv is not a sweep results file") in error.value     # shown as text
     assert plain("lacks the column(s) point") in error.value
+
+
+def rare_class_csv(n_fast):
+    """Wide CSV: 20 slow sines of class "slow", ``n_fast`` fast ones of class "fast"."""
+    rng, t = np.random.default_rng(0), np.arange(20)
+    rows = [",".join([label, *(f"{v:.3f}" for v in np.sin(t / period)
+                               + 0.1 * rng.standard_normal(len(t)))])
+            for label, period in [("slow", 6)] * 20 + [("fast", 2)] * n_fast]
+    return "\n".join(rows).encode()
+
+
+@pytest.mark.parametrize(("n_fast", "reason"), [
+    (3, ("in its training part, 3-fold cross-validation needs at least 3 sequences of every "
+         "class; class 'fast' has 2")),                                # 1 of 3 is held out
+    (1, "Class 'fast' has only 1 series; a stratified split needs at least 2 per class"),
+])
+def test_time_series_data_too_small_for_the_folds_gets_a_sentence_and_no_run(app_page, n_fast,
+                                                                             reason):
+    at = app_page("pages/timeseries.py", query={"n_units": "20"}, session={"ts_source": "Upload"})
+    at.file_uploader(key="ts_upload").set_value(("rare.csv", rare_class_csv(n_fast),
+                                                 "text/csv")).run()
+    next(r for r in at.radio if r.label == "What is in the file?").set_value("wide").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception and not at.error
+    assert "Your data on the Time series page (its training part)" in \
+        at.selectbox(key="sweep_task").options                     # offered, to say why not
+    at.selectbox(key="sweep_task").set_value("time_series").run()
+    assert not at.exception
+    (error,) = at.error
+    assert shown(error.value) == f"Your data on the Time series page cannot be swept: {reason}."
+    assert "Run sweep" not in [button.label for button in at.button]

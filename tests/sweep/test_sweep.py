@@ -413,3 +413,14 @@ def test_dask_cluster_gives_the_same_numbers_as_the_local_run(digits):
     assert done == sorted(done) and done[-1] == 24
     np.testing.assert_array_equal(remote.runs["score"].to_numpy(), local.runs["score"].to_numpy())
     pd.testing.assert_frame_equal(remote.runs, local.runs)
+
+
+@pytest.mark.parametrize("y, words", [
+    (["a"] * 5 + ["b"] * 2,
+     "3-fold cross-validation needs at least 3 sequences of every class; class 'b' has 2"),
+    (["a"] * 7, "cross-validation needs sequences of at least 2 classes; all 7 are of class 'a'"),
+])
+def test_a_cross_validation_too_small_names_the_class_and_what_the_folds_need(y, words):
+    X = np.zeros((len(y), 4, 1))
+    with pytest.raises(DataError, match=f"^{re.escape(words)}$"):
+        sweep.CrossValidatedTask("upload", X, np.array(y), n_splits=3)
