@@ -75,9 +75,9 @@ TUNED = {"n_units": 1000, "spectral_radius": 0.9, "density": 0.1, "input_scaling
 #: :func:`lnn_core.data.augment.shift_augment`; 20,000 sequences, 4,200 features,
 #: streamed into the normal equations).  Chosen on a validation split of the training
 #: part (3,000 fit / 1,000 validation): 0.970 against 0.954 without the copies, 0.952
-#: with columns read too.  On the test split: 0.971 in 34.5 s (copies, fit and
-#: predict; 2 cores shared by other jobs, load 12.4) where :data:`TUNED` gave 0.955
-#: in 108.2 s (load 15.1), same run of ``python -m lnn_core.bench`` (2026-11-30).
+#: with columns read too.  On the test split: 0.971 in 11.3 s (copies, fit and
+#: predict; 2 cores, nothing else running) where :data:`TUNED` gave 0.955 in 13.1 s,
+#: same run of ``python -m lnn_core.bench`` (2026-11-30, 15:08 UTC).
 #: The MNIST page offers it as the "Fast 0.97" preset.
 FAST_97 = {**TUNED, "n_units": 300, "ridge": 0.003}
 #: Pixel shift of the training copies :data:`FAST_97` is fitted on.
