@@ -85,11 +85,14 @@ else:
     second = by_id[right.selectbox("Second run", ids, index=len(ids) - 1,
                                    format_func=labels.get, key="compare_second")]
     for _, (name, a, b) in score_table(first, second).iterrows():
+        shown = "{:.2f} s" if name == "seconds" else "{:.4g}"       # seconds: not to 0.1 ms
         both = not (math.isnan(a) or math.isnan(b))
-        left.metric(f"{plain(name)} · #{first['id']}", "–" if math.isnan(a) else f"{a:.4g}")
-        right.metric(f"{plain(name)} · #{second['id']}", "–" if math.isnan(b) else f"{b:.4g}",
-                     delta=f"{b - a:+.3g}" if both else None,
-                     delta_color="off" if name == "seconds" else "normal")
+        same = both and shown.format(a) == shown.format(b)
+        left.metric(f"{plain(name)} · #{first['id']}", "–" if math.isnan(a) else shown.format(a))
+        right.metric(f"{plain(name)} · #{second['id']}", "–" if math.isnan(b) else shown.format(b),
+                     delta=("same" if same else f"{b - a:+.3g}") if both else None,
+                     delta_arrow="off" if same else "auto",
+                     delta_color="off" if same or name == "seconds" else "normal")
     diff = parameter_diff(first, second)
     if diff.empty:
         st.caption("The two runs have the same kind, data and parameters.")

@@ -160,7 +160,7 @@ def results_ui(trained, data):
     states = lnn_core.run_states(run.model.reservoir_, data.X_test[index])
     show_figure(style_figure(figs.reading_states_figure(
         data.X_test[index], states, n_neurons=100, title=f"Image {index}: true "
-        f"{data.y_test[index]}, predicted {run.test_pred[index]} · first 100 neurons"),
+        f"{data.y_test[index]}, predicted {run.test_pred[index]}"),
         share=0.5), container=right)
     wrong = experiments.misclassified(data.y_test, run.test_pred)
     st.subheader(f"Misclassified test images ({len(wrong):,})")

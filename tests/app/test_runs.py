@@ -49,6 +49,20 @@ def test_table_download_and_overlay(app_page, charts):
     assert overlay["data"][0]["y"] == [1.0, 0.8, 0.2]
 
 
+def test_compared_scores_say_same_when_equal_and_seconds_to_the_hundredth(app_page):
+    """Two runs with the same accuracy: no "+0" with a green arrow; seconds not to 0.1 ms."""
+    runs = two_runs()
+    runs[1] = {**runs[0], "id": 2, "seconds": 0.9204, "params": {"n_units": 300,
+                                                                "spectral_radius": 0.5}}
+    at = app_page(PAGE, session={"runs": runs})
+    assert not at.exception
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["accuracy · #2"].value == "0.9"
+    assert metrics["accuracy · #2"].delta == "same"
+    assert metrics["seconds · #1"].value == "1.25 s" and metrics["seconds · #2"].value == "0.92 s"
+    assert metrics["seconds · #2"].delta == "-0.33"
+
+
 def memory_runs():
     """Three memory-capacity runs: #2 and #3 differ from #1 in spectral radius, #3 in cell too."""
     def run(number, radius, cell, total, curve):
