@@ -22,6 +22,7 @@ from pages._ui.page_settings import apply_preset
 from pages._ui.presenter import show_figure, style_figure
 from pages._ui.progress import progress_callback
 from pages._ui.runs import record_run
+from pages._ui.text import plain
 
 #: Pooling options of the Time series page's classifier, the model space included.
 POOLINGS = ("last", "mean", "mean+last", "model_space")
@@ -125,7 +126,16 @@ def tune_section(params, data_key, *, dataset=None, pooling=None, seed=0, foreca
         return
     st.session_state[SHARED_DATA] = ("classify", train, pooling) if dataset is not None \
         else ("forecast", *forecast)
+    unusable = None
+    if dataset is not None:
+        try:
+            shared_task()
+        except DataError as err:      # e.g. a class with fewer training sequences than folds
+            unusable = str(err).rstrip(".")
+            st.info(f"Tune cannot search this data: {plain(unusable, limit=300)}.",
+                    icon=":material/info:")
     if st.button("Tune for this data", icon=":material/tune:", key=f"{_KEY}_run",
+                 disabled=unusable is not None,
                  help=f"Search leak rate, input scaling, spectral radius, ridge"
                       f"{' and representation' if dataset is not None else ''} on {kind} "
                       "only (cross-validated for classification, a later stretch for "

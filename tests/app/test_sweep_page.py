@@ -111,3 +111,15 @@ def test_time_series_data_too_small_for_the_folds_gets_a_sentence_and_no_run(app
     (error,) = at.error
     assert shown(error.value) == f"Your data on the Time series page cannot be swept: {reason}."
     assert "Run sweep" not in [button.label for button in at.button]
+
+
+def test_tune_says_why_it_cannot_search_data_too_small_for_the_folds(app_page):
+    """The Time series page's Tune: the sentence before any click, and its button disabled."""
+    at = app_page("pages/timeseries.py", query={"n_units": "20"}, session={"ts_source": "Upload"})
+    at.file_uploader(key="ts_upload").set_value(("rare.csv", rare_class_csv(3), "text/csv")).run()
+    next(r for r in at.radio if r.label == "What is in the file?").set_value("wide").run()
+    assert not at.exception and not at.error
+    sentence = ("Tune cannot search this data: in its training part, 3-fold cross-validation "
+                "needs at least 3 sequences of every class; class 'fast' has 2.")
+    assert [shown(info.value) for info in at.info if "Tune" in shown(info.value)] == [sentence]
+    assert next(b for b in at.button if b.label == "Tune for this data").disabled
