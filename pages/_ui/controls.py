@@ -52,17 +52,17 @@ def _settings_summary(container, page):
                                                                          limit=400))
     else:
         container.caption("This page uses the default reservoir.")
-    left, right = container.columns(2)
-    left.button("Reset this page", on_click=reset_page, args=(page,), key="reset_page",
-                icon=":material/restart_alt:", width="stretch", disabled=not rows
-                and not _page_widgets_changed(page),
-                help="This page's reservoir and its own controls back to their defaults.")
-    right.button("Use on every page", on_click=apply_preset, key="copy_to_all",
-                 args=({n: st.session_state[_stored(page, n)] for n in PARAM_NAMES},),
-                 kwargs={"source": f"{PAGE_TITLES[page]}'s settings", "pages": PAGE_TITLES},
-                 icon=":material/content_copy:", width="stretch", disabled=not rows,
-                 help="Copy this page's reservoir to every page; each page says where it came "
-                      "from.")
+    # one under the other: side by side in the sidebar, both labels were cut ("Reset th…")
+    container.button("Reset this page", on_click=reset_page, args=(page,), key="reset_page",
+                     icon=":material/restart_alt:", width="stretch", disabled=not rows
+                     and not _page_widgets_changed(page),
+                     help="This page's reservoir and its own controls back to their defaults.")
+    container.button("Use on every page", on_click=apply_preset, key="copy_to_all",
+                     args=({n: st.session_state[_stored(page, n)] for n in PARAM_NAMES},),
+                     kwargs={"source": f"{PAGE_TITLES[page]}'s settings", "pages": PAGE_TITLES},
+                     icon=":material/content_copy:", width="stretch", disabled=not rows,
+                     help="Copy this page's reservoir to every page; each page says where it "
+                          "came from.")
 
 
 def pages_overview(slot=None):

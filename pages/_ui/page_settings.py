@@ -195,10 +195,10 @@ def reset_all_pages():
 
 
 def _page_widgets_changed(page):
-    # a widget whose default depends on the data is changed when the URL holds it (a bound
-    # widget's default is left out of the URL)
-    return any(key in st.query_params if default is None
-               else key in st.session_state and st.session_state[key] != default
+    # a widget is changed when the URL holds it (a bound widget's default is left out of the
+    # URL): on a link's first run the sidebar comes before the page's widgets exist
+    return any(key in st.query_params or default is not None and key in st.session_state
+               and st.session_state[key] != default
                for key, default in PAGE_WIDGETS.get(page, {}).items())
 
 

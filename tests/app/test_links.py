@@ -91,6 +91,17 @@ def test_reset_brings_a_linked_sweep_back_to_its_defaults():
     assert at.caption[0].value.startswith("64 point(s)")
 
 
+def test_reset_is_enabled_on_a_links_first_view():
+    """The sidebar's Reset comes before the page's own widgets: on a link's first run it must
+    see their non-default values in the URL (it was disabled until the next interaction)."""
+    at = open_page(SWEEP, query={"sweep_columns": "ridge",
+                                 "sweep_ridge_range": ["1e-06", "1e-03"]})
+    assert not at.exception
+    assert at.selectbox(key="sweep_columns").value == "ridge"
+    assert not at.button(key="reset_page").disabled
+    assert open_page(SWEEP).button(key="reset_page").disabled          # the defaults: nothing to reset
+
+
 # ----------------------------------------------------------------------------- MNIST
 
 def test_an_accuracy_curve_link_opens_with_its_parameter():

@@ -376,3 +376,13 @@ def test_two_runs_compared_and_exported_on_the_projector(projector, base_url, tm
         "train accuracy", "test accuracy", "seconds", "spectral_radius"]
     assert_no_error(page, "/runs with a comparison")
     projector_shots(page, "runs_comparison")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("url_path", ["reservoir", "sweep"])
+def test_no_label_is_cut_outside_presenter_mode(projector, base_url, url_path):
+    """The sidebar's Reset / Use-on-every-page buttons side by side were cut to "Reset th…"
+    and "Use on …" in the default mode too (presenter mode stacked them)."""
+    page = open_page(projector, base_url, url_path)
+    assert page.evaluate(CLIPPED_LABELS) == []
+    assert_no_error(page, f"/{url_path} at 1280×720")
