@@ -177,7 +177,7 @@ def memory_breakdown(n_samples, n_steps, n_inputs, n_units, pooling="mean+last",
         + _F32 * block * total * (2 if bidirectional else 1)
     if total > fitted:                              # estimators._fit_ridge solves the dual
         kept = _F32 * fitted * total
-        fit = max(collect + kept,                   # its float64 copy, centred in place
+        fit = max(collect + kept,                   # then one float64 copy, centred in place
                   kept + _F64 * fitted * total + 2 * _F64 * fitted**2)
     else:                                           # streamed normal equations
         # states.stream_features keeps chunks of the next blocks stepping while threads
