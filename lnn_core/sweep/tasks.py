@@ -181,6 +181,34 @@ class ForecastTask(_Task):
         return nrmse(self.targets[self.n_train:], outputs)
 
 
+def check_folds(y, n_splits):
+    """Refuse labels that stratified ``n_splits``-fold cross-validation cannot split.
+
+    The check :class:`CrossValidatedTask` makes, for callers that only need to
+    know whether the labels would do (it reads nothing but ``y``).
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+    n_splits : int >= 2
+
+    Raises
+    ------
+    DataError
+        Fewer than 2 classes, or a class with fewer than ``n_splits``
+        sequences (named, with its count).
+    """
+    n_splits = check_int("n_splits", n_splits, low=2)
+    classes, counts = np.unique(np.asarray(y), return_counts=True)
+    rare = classes[np.argmin(counts)].item()                     # a plain int or str
+    if len(classes) < 2:
+        raise DataError(f"cross-validation needs sequences of at least 2 classes; all "
+                        f"{len(y)} are of class {rare!r}")
+    if counts.min() < n_splits:
+        raise DataError(f"{n_splits}-fold cross-validation needs at least {n_splits} "
+                        f"sequences of every class; class {rare!r} has {counts.min()}")
+
+
 @dataclass(frozen=True, eq=False)
 class CrossValidatedTask(_Task):
     """Label sequences, scored by stratified k-fold cross-validation on one set of them.
@@ -232,15 +260,7 @@ class CrossValidatedTask(_Task):
         self._freeze("y")
         if len(self.y) != len(sequences):
             raise DataError(f"X has {len(sequences)} sequences but y has {len(self.y)} labels")
-        n_splits = check_int("n_splits", self.n_splits, low=2)
-        classes, counts = np.unique(self.y, return_counts=True)
-        rare = classes[np.argmin(counts)].item()                 # a plain int or str
-        if len(classes) < 2:
-            raise DataError(f"cross-validation needs sequences of at least 2 classes; all "
-                            f"{len(self.y)} are of class {rare!r}")
-        if counts.min() < n_splits:
-            raise DataError(f"{n_splits}-fold cross-validation needs at least {n_splits} "
-                            f"sequences of every class; class {rare!r} has {counts.min()}")
+        check_folds(self.y, self.n_splits)
         check_int("split_seed", self.split_seed, low=0)
         check_int("n_repeats", self.n_repeats, low=1)
 

@@ -16,6 +16,7 @@ from lnn_core.figures.sweep import describe_point, sweep_figure
 from lnn_core.guard import estimate_memory
 from lnn_core.lab import tune
 from lnn_core.lab.timeseries import TRAIN_FRACTION
+from lnn_core.sweep import check_folds
 from pages._ui.errors import guarded
 from pages._ui.gate import job_gate, job_slot
 from pages._ui.page_settings import apply_preset
@@ -53,8 +54,15 @@ def shared_task():
         raise DataError(data[0])
     if kind == "forecast":
         return tune.forecast_task(*data)
+    _check_training_part(data[0])
+    return tune.classifier_task(*data)
+
+
+def _check_training_part(train):
+    """Raise the cross-validation's ``DataError``, naming the training part, if ``train``'s
+    labels cannot be split into its folds (reads the labels only: cheap on every rerun)."""
     try:
-        return tune.classifier_task(*data)
+        check_folds(train.y, tune.N_SPLITS)
     except DataError as err:
         raise DataError(f"in its training part, {err}") from None
 
@@ -129,7 +137,7 @@ def tune_section(params, data_key, *, dataset=None, pooling=None, seed=0, foreca
     unusable = None
     if dataset is not None:
         try:
-            shared_task()
+            _check_training_part(train)
         except DataError as err:      # e.g. a class with fewer training sequences than folds
             unusable = str(err).rstrip(".")
             st.info(f"Tune cannot search this data: {plain(unusable, limit=300)}.",
